@@ -1,0 +1,50 @@
+"""The rules, one per module; :data:`ALL_RULES` lists them in code order."""
+
+from __future__ import annotations
+
+from shapecheck.rule import Rule
+
+from .batch_axis_concat import BatchAxisConcatRule
+from .binary_loss_softmax import BinaryLossSoftmaxRule
+from .categorical_loss_binary_output import CategoricalLossBinaryOutputRule
+from .from_logits_after_activation import FromLogitsAfterActivationRule
+from .invalid_syntax import InvalidSyntaxRule
+from .layer_called_on_layer import LayerCalledOnLayerRule
+from .merge_layer_with_tensors import MergeLayerWithTensorsRule
+from .merge_mismatch import MergeMismatchRule
+from .non_positive_output import NonPositiveOutputRule
+from .nonexistent_keras_name import NonexistentKerasNameRule
+from .probability_regression_loss import ProbabilityRegressionLossRule
+from .rank_mismatch import RankMismatchRule
+from .removed_api import RemovedApiRule
+from .reshape_size import ReshapeSizeRule
+from .shape_not_tuple import ShapeNotTupleRule
+from .softmax_single_unit import SoftmaxSingleUnitRule
+from .stacked_rnn import StackedRnnRule
+from .unknown_identifier import UnknownIdentifierRule
+from .unknown_layer_argument import UnknownLayerArgumentRule
+
+ALL_RULES: list[type[Rule]] = sorted(
+    [
+        InvalidSyntaxRule,
+        RankMismatchRule,
+        StackedRnnRule,
+        NonPositiveOutputRule,
+        MergeMismatchRule,
+        LayerCalledOnLayerRule,
+        MergeLayerWithTensorsRule,
+        ReshapeSizeRule,
+        BatchAxisConcatRule,
+        ShapeNotTupleRule,
+        SoftmaxSingleUnitRule,
+        CategoricalLossBinaryOutputRule,
+        BinaryLossSoftmaxRule,
+        FromLogitsAfterActivationRule,
+        ProbabilityRegressionLossRule,
+        UnknownIdentifierRule,
+        RemovedApiRule,
+        UnknownLayerArgumentRule,
+        NonexistentKerasNameRule,
+    ],
+    key=lambda rule: rule.code,
+)

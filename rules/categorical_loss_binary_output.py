@@ -1,0 +1,65 @@
+"""SC202 categorical-loss-on-binary-output."""
+
+from __future__ import annotations
+
+from shapecheck.events import Compiled
+from shapecheck.rule import Context, Invalid, Rule
+
+from ._loss import CATEGORICAL, compiled_pair, describe
+
+
+class CategoricalLossBinaryOutputRule(Rule):
+    """Report categorical cross-entropy on a single unit or on a sigmoid output."""
+
+    code = "SC202"
+    name = "categorical-loss-on-binary-output"
+    summary = "categorical_crossentropy is used on a 1-unit or sigmoid output"
+    what = """
+Reports `categorical_crossentropy` (as a string, function or
+`CategoricalCrossentropy`) when the model's output has one unit or a sigmoid
+activation.
+"""
+    why = """
+Categorical cross-entropy expects a probability distribution over classes.
+Over one unit the normalised prediction is always 1.0, so the loss is always
+0 and nothing is learned. With sigmoid outputs the units are independent
+probabilities, which is the multi-label case: use `binary_crossentropy`.
+"""
+    VALID = [
+        """
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(3, activation="softmax")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+""",
+            raises=False,
+        ),
+    ]
+
+    def on_compiled(self, ctx: Context, event: Compiled) -> None:
+        """Compare the loss with the model's output layer."""
+        pair = compiled_pair(event)
+        if pair is None or event.loss_node is None:
+            return
+        loss, out = pair
+        if loss.name != CATEGORICAL or not (out.units == 1 or out.activation == "sigmoid"):
+            return
+        hint = "use `binary_crossentropy`"
+        ctx.report(
+            self,
+            event.loss_node,
+            f"`categorical_crossentropy` expects a softmax over several classes, but the model has "
+            f"{describe(out)}; {hint}",
+            [(out.node, f"the output layer `{out.layer.kind}` is here")],
+        )

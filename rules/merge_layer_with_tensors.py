@@ -1,0 +1,64 @@
+"""SC106 merge-layer-constructed-with-tensors."""
+
+from __future__ import annotations
+
+from shapecheck.events import LayerCreated
+from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.shapes import catalog
+from shapecheck.values import Seq, Tensor
+
+
+class MergeLayerWithTensorsRule(Rule):
+    """Report `Concatenate([a, b])`: a merge class constructed with its inputs."""
+
+    code = "SC106"
+    name = "merge-layer-constructed-with-tensors"
+    summary = "A merge layer class is constructed with the tensors it should merge"
+    what = """
+Checks that the tensors to merge are passed to the layer *call*, not to the
+constructor: `Concatenate()([a, b])` or `concatenate([a, b])`, never
+`Concatenate([a, b])`.
+"""
+    why = """
+`Concatenate([a, b])` passes the list as the `axis` argument and returns a
+layer object, not a tensor. Keras fails later, far from the mistake (for
+example `unsupported operand type(s) for %: 'TrackedList' and 'int'`).
+"""
+    VALID = [
+        """
+import keras
+from keras.layers import Concatenate
+
+a = keras.Input(shape=(3,))
+b = keras.Input(shape=(3,))
+merged = Concatenate()([a, b])
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import keras
+from keras.layers import Concatenate
+
+a = keras.Input(shape=(3,))
+b = keras.Input(shape=(3,))
+merged = Concatenate([a, b])
+outputs = keras.layers.Dense(1)(merged)
+"""
+        ),
+    ]
+
+    def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
+        """Report a merge class whose first positional argument holds tensors."""
+        spec = catalog.spec_for(event.layer.kind)
+        if spec is None or not spec.multi_input or not event.positional:
+            return
+        first = event.positional[0]
+        if isinstance(first, Tensor) or (isinstance(first, Seq) and any(isinstance(v, Tensor) for v in first.items)):
+            kind = event.layer.kind
+            ctx.report(
+                self,
+                event.layer.node,
+                f"`{kind}` is constructed with the tensors to merge, which makes them its first "
+                f"argument; use `{kind}()([...])` or `{kind.lower()}([...])`",
+            )

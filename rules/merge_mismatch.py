@@ -1,0 +1,66 @@
+"""SC104 merge-shape-mismatch."""
+
+from __future__ import annotations
+
+from shapecheck.events import ShapeProblem
+from shapecheck.provenance import source_note
+from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.shapes.errors import MergeMismatch
+
+
+class MergeMismatchRule(Rule):
+    """Report merge layers whose inputs do not fit together."""
+
+    code = "SC104"
+    name = "merge-shape-mismatch"
+    summary = "Merged tensors have incompatible shapes"
+    what = """
+Checks `Concatenate`/`concatenate` (every axis except the concatenation axis
+must match, and the ranks must be equal) and the element-wise merges `Add`,
+`Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum` (the shapes must be
+equal or broadcast).
+"""
+    why = """
+Keras raises `A Concatenate layer requires inputs with matching shapes except
+for the concatenation axis` or `Inputs have incompatible shapes` when the model
+is built. Concatenating along the wrong axis is the usual cause.
+"""
+    VALID = [
+        """
+import keras
+from keras import layers
+
+a = keras.Input(shape=(10, 4))
+b = keras.Input(shape=(10, 6))
+merged = layers.concatenate([a, b], axis=-1)
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import keras
+from keras import layers
+
+a = keras.Input(shape=(10, 4))
+b = keras.Input(shape=(12, 4))
+merged = layers.concatenate([a, b], axis=-1)
+"""
+        ),
+        Invalid(
+            """
+import keras
+from keras import layers
+
+a = keras.Input(shape=(3,))
+b = keras.Input(shape=(4,))
+total = layers.Add()([a, b])
+"""
+        ),
+    ]
+
+    def on_shape_problem(self, ctx: Context, event: ShapeProblem) -> None:
+        """Report the merge call."""
+        if not isinstance(event.error, MergeMismatch):
+            return
+        notes = [n for n in (source_note(t) for t in event.inputs) if n]
+        ctx.report(self, event.node, f"`{event.layer.kind}` {event.error.message}", notes)

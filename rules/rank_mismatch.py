@@ -1,0 +1,76 @@
+"""SC101 rank-mismatch: a layer receives input of the wrong rank."""
+
+from __future__ import annotations
+
+from shapecheck.events import ShapeProblem
+from shapecheck.provenance import source_note
+from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.shapes.errors import RankMismatch
+
+from ._shape import is_stacked_rnn_problem
+
+
+class RankMismatchRule(Rule):
+    """Report a layer whose input has a rank the layer cannot accept."""
+
+    code = "SC101"
+    name = "rank-mismatch"
+    summary = "A layer receives input of the wrong rank"
+    what = """
+Checks that each layer receives input with the number of axes it needs: RNNs
+and `Conv1D` need 3-D input (batch, steps, features), `Conv2D` needs 4-D,
+`TimeDistributed` needs at least 3-D, `RepeatVector` exactly 2-D.
+"""
+    why = """
+Keras raises `ValueError: Input 0 of layer ... is incompatible with the layer:
+expected ndim=3, found ndim=2` only when the model is built, often after the
+data has been loaded. The usual cause is a `Dense` or `Flatten` (which output
+2-D tensors) placed before a layer that needs a sequence or an image.
+"""
+    VALID = [
+        """
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 3)),
+    layers.Conv1D(16, 3),
+    layers.Flatten(),
+    layers.Dense(10),
+])
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28,)),
+    layers.Dense(16),
+    layers.Conv1D(16, 3),
+])
+"""
+        ),
+        Invalid(
+            """
+from keras.layers import Conv2D, Input
+
+x = Input(shape=(32, 3))
+y = Conv2D(8, (3, 3))(x)
+"""
+        ),
+    ]
+
+    def on_shape_problem(self, ctx: Context, event: ShapeProblem) -> None:
+        """Report rank contradictions (except the stacked-RNN case, which SC102 owns)."""
+        error = event.error
+        if not isinstance(error, RankMismatch) or is_stacked_rnn_problem(event):
+            return
+        notes = []
+        if error.input_index < len(event.inputs):
+            note = source_note(event.inputs[error.input_index])
+            if note:
+                notes.append(note)
+        ctx.report(self, event.node, f"`{event.layer.kind}` {error.message}", notes)

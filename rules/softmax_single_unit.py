@@ -1,0 +1,72 @@
+"""SC201 softmax-single-unit."""
+
+from __future__ import annotations
+
+from shapecheck.events import LayerApplied
+from shapecheck.outputs import activation_name
+from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.shapes.dims import is_known
+
+
+class SoftmaxSingleUnitRule(Rule):
+    """Report a softmax over an axis of size 1."""
+
+    code = "SC201"
+    name = "softmax-single-unit"
+    summary = "Softmax over a single unit always outputs 1.0"
+    what = """
+Reports `Dense(1, activation="softmax")`, and a `softmax` activation or
+`Softmax` layer applied to a tensor whose last axis has size 1.
+"""
+    why = """
+Softmax normalises over the last axis. Over one unit it is `exp(x) / exp(x)`,
+which is 1.0 for every input: the model cannot learn anything and raises no
+error. For a binary output use one unit with `sigmoid` (and
+`binary_crossentropy`), or two units with softmax.
+"""
+    VALID = [
+        """
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="softmax")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+""",
+            raises=False,
+        ),
+    ]
+
+    def on_layer_applied(self, ctx: Context, event: LayerApplied) -> None:
+        """Report layers whose softmax runs over a last axis of size 1."""
+        layer = event.call.layer
+        if layer.broken or not layer.complete:
+            return
+        if layer.kind in ("Activation", "Dense"):
+            softmax = activation_name(layer.config.get("activation", None)) == "softmax"
+        else:
+            softmax = layer.kind == "Softmax"
+        if not softmax:
+            return
+        if layer.kind == "Dense":
+            size = layer.config.get("units")
+        else:
+            inputs = event.call.inputs
+            dims = inputs[0].shape.dims if inputs else None
+            size = dims[-1] if dims else None
+        if is_known(size) and size == 1:
+            ctx.report(
+                self,
+                event.call.node,
+                f"`{layer.kind}` applies softmax over a single unit, so it always outputs 1.0; "
+                "use `sigmoid` for one unit",
+            )

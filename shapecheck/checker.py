@@ -1,0 +1,130 @@
+"""Check one file: parse, interpret, run the rules, and place the findings.
+
+This is the one entry point the CLI, the tests and the benchmarks share.  A
+file that never mentions Keras is skipped before parsing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+import libcst as cst
+
+from .diagnostics import Diagnostic, Location, Note, Severity
+from .interpreter import Interpreter
+from .positions import locate
+from .rule import Context, Finding, Rule
+from .suppressions import Suppressions
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which rules run, and at which severity."""
+
+    rules: tuple[type[Rule], ...]
+    severities: tuple[tuple[str, Severity], ...] = ()
+
+    def severity_of(self, rule: type[Rule]) -> Severity:
+        """The configured severity of ``rule``, or its default."""
+        for code, severity in self.severities:
+            if code == rule.code:
+                return severity
+        return rule.severity
+
+
+def default_settings() -> Settings:
+    """Every rule, at its default severity."""
+    from .registry import all_rules
+
+    return Settings(tuple(all_rules()))
+
+
+def mentions_keras(source: str) -> bool:
+    """The prefilter: only files that mention keras can have findings."""
+    return "keras" in source
+
+
+def check_source(source: str, filename: str, settings: Optional[Settings] = None) -> list[Diagnostic]:
+    """All findings in one file's source, sorted by position."""
+    settings = settings or default_settings()
+    if not mentions_keras(source):
+        return []
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return _syntax_error(error, filename, settings)
+    context = Context()
+    handlers: dict[str, list[Callable[[Context, Any], None]]] = defaultdict(list)
+    for rule_class in settings.rules:
+        for event, handler in rule_class().hooks().items():
+            handlers[event].append(handler)
+
+    def emit(event: Any) -> None:
+        for handler in handlers.get(event.name, ()):
+            handler(context, event)
+
+    Interpreter(module, emit).run()
+    if not context.findings:
+        return []
+    return _place(module, source, filename, _dedupe(context.findings), settings)
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """The same rule at the same node reports once (a function analysed twice, say)."""
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.rule.code, id(finding.node))
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Finding],
+           settings: Settings) -> list[Diagnostic]:
+    nodes: list[cst.CSTNode] = []
+    for finding in findings:
+        nodes.append(finding.node)
+        nodes.extend(node for node, _ in finding.notes)
+        nodes.extend(finding.refs)
+    ranges = locate(module, nodes)
+    suppressions = Suppressions(source)
+    diagnostics = []
+    for finding in findings:
+        where = ranges.get(id(finding.node))
+        if where is None:
+            continue
+        start = Location(where.start.line, where.start.column + 1)
+        end = Location(where.end.line, where.end.column + 1)
+        if suppressions.suppressed(start.row, finding.rule.code, finding.rule.name):
+            continue
+        message = finding.message
+        for i, ref in enumerate(finding.refs):
+            ref_range = ranges.get(id(ref))
+            message = message.replace("{%d}" % i, str(ref_range.start.line) if ref_range else "?")
+        notes = []
+        for node, text in finding.notes:
+            note_range = ranges.get(id(node))
+            if note_range is not None:
+                notes.append(Note(text, Location(note_range.start.line, note_range.start.column + 1),
+                                  Location(note_range.end.line, note_range.end.column + 1)))
+        rule = finding.rule
+        diagnostics.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(type(rule)),
+                                      message, start, end, tuple(notes)))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics
+
+
+def _syntax_error(error: cst.ParserSyntaxError, filename: str, settings: Settings) -> list[Diagnostic]:
+    """A file that does not parse gets one SC001 finding at the error's position."""
+    from .registry import rule_by_code
+
+    rule = rule_by_code("SC001")
+    if rule is None or rule not in settings.rules:
+        return []
+    where = Location(error.editor_line, error.editor_column)
+    message = f"invalid syntax: {error.message}"
+    return [Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message, where, where)]

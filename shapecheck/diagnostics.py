@@ -1,0 +1,52 @@
+"""Findings and their notes, independent of how they are printed.
+
+The checker produces :class:`Diagnostic` objects; the output formats only
+read them.  Severities are ``error`` and ``warning``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious a finding is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based line and column."""
+
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """A secondary message tied to a place: where a shape came from, what to change."""
+
+    message: str
+    location: Location
+    end_location: Location
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding of one rule in one file."""
+
+    filename: str
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    end_location: Location
+    notes: tuple[Note, ...] = field(default=())
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, line, column, code (then message, for stability)."""
+        return (self.filename, self.location.row, self.location.column, self.code, self.message)

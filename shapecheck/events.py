@@ -1,0 +1,135 @@
+"""What the interpreter tells the rules.
+
+The interpreter walks a script once and emits these events; each rule
+subscribes by defining ``on_<event name>`` (for example ``on_shape_problem``).
+Events carry abstract values and libcst nodes, never positions: positions are
+computed later, only for what is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from .shapes.errors import ShapeContradiction
+from .values import Layer, LayerCall, Model, Tensor, Value
+
+
+@dataclass
+class ShapeProblem:
+    """A layer's shape rule proved that Keras rejects this call."""
+
+    layer: Layer
+    inputs: list[Tensor]
+    error: ShapeContradiction
+    node: cst.CSTNode
+
+    name = "shape_problem"
+
+
+@dataclass
+class LayerApplied:
+    """A layer was applied to tensors and its output computed."""
+
+    call: LayerCall
+
+    name = "layer_applied"
+
+
+@dataclass
+class LayerCreated:
+    """A layer object was constructed (its config is resolved)."""
+
+    layer: Layer
+    positional: list[Value]
+    unknown_keywords: list[tuple[str, cst.CSTNode]]
+    extra_positional: list[cst.CSTNode] = field(default_factory=list)
+
+    name = "layer_created"
+
+
+@dataclass
+class NonTensorInput:
+    """A layer was called on something that is not a tensor (a layer or model object)."""
+
+    layer: Layer
+    argument: Value
+    node: cst.CSTNode
+    argument_node: cst.CSTNode
+
+    name = "non_tensor_input"
+
+
+@dataclass
+class Compiled:
+    """``model.compile(...)`` with its resolved loss and the model's outputs."""
+
+    model: Model
+    loss: Value
+    loss_node: Optional[cst.CSTNode]
+    optimizer: Value
+    optimizer_node: Optional[cst.CSTNode]
+    metrics: list[tuple[Value, cst.CSTNode]]
+    node: cst.CSTNode
+
+    name = "compiled"
+
+
+@dataclass
+class KerasName:
+    """A Keras module attribute was referenced (``layers.Merge``, ``from keras.layers import X``)."""
+
+    path: str
+    node: cst.CSTNode
+
+    name = "keras_name"
+
+
+@dataclass
+class MethodCalled:
+    """A method of a model (or another Keras object) was called."""
+
+    receiver: Value
+    method: str
+    node: cst.CSTNode
+    method_node: cst.CSTNode
+    keywords: dict[str, cst.CSTNode]
+
+    name = "method_called"
+
+
+@dataclass
+class KerasCallKeywords:
+    """Keywords passed to a Keras constructor or function that is not a layer
+    (optimizers, losses, ``keras.Input``)."""
+
+    path: str
+    keywords: dict[str, cst.CSTNode]
+    node: cst.CSTNode
+
+    name = "keras_call_keywords"
+
+
+@dataclass
+class ShapeArgument:
+    """A value given where Keras expects a shape tuple (``input_shape=``, ``Input(shape=)``)."""
+
+    argument: str
+    value: Value
+    node: cst.CSTNode
+    owner: str
+
+    name = "shape_argument"
+
+
+@dataclass
+class IdentifierString:
+    """A string Keras resolves by name: a loss, optimizer, metric or activation."""
+
+    family: str
+    value: str
+    node: cst.CSTNode
+
+    name = "identifier_string"

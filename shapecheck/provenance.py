@@ -1,0 +1,24 @@
+"""Where a tensor came from, in words and as a note for the finding."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from .values import Tensor
+
+
+def source_note(tensor: Tensor) -> Optional[tuple[cst.CSTNode, str]]:
+    """A note placed at the layer (or Input) that produced ``tensor``, with its shape."""
+    if tensor.producer is not None:
+        layer = tensor.producer.layer
+        return (tensor.producer.node, f"`{layer.kind}` here outputs {tensor.shape}")
+    if tensor.is_input and tensor.node is not None:
+        return (tensor.node, f"the input is declared here as {tensor.shape}")
+    return None
+
+
+def producer_kind(tensor: Tensor) -> Optional[str]:
+    """The Keras class name of the layer that produced ``tensor``, if known."""
+    return tensor.producer.layer.kind if tensor.producer is not None else None

@@ -1,0 +1,94 @@
+"""The base class of rules and the context they report through.
+
+A rule is a class (Fixit-style) with a stable ``code``, a readable ``name``,
+a default ``severity``, documentation in ruff's four headings, and ``VALID``
+and ``INVALID`` example scripts that double as its tests.  It subscribes to
+interpreter events by defining ``on_<event>`` methods (see
+:mod:`shapecheck.events`) and reports through :class:`Context`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Optional, Sequence
+
+import libcst as cst
+
+from .diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An INVALID example: a script the rule must flag.
+
+    ``raises`` says whether real Keras raises while building it (the ground
+    truth test checks that claim); silent mistakes set it to False.
+    """
+
+    code: str
+    raises: bool = True
+
+
+@dataclass
+class Finding:
+    """A finding before positions are known: nodes, not line numbers."""
+
+    rule: "Rule"
+    node: cst.CSTNode
+    message: str
+    notes: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    refs: list[cst.CSTNode] = field(default_factory=list)
+
+
+class Context:
+    """Collects the findings of one file."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def report(
+        self,
+        rule: "Rule",
+        node: cst.CSTNode,
+        message: str,
+        notes: Sequence[tuple[cst.CSTNode, str]] = (),
+        refs: Sequence[cst.CSTNode] = (),
+    ) -> None:
+        """Record a finding of ``rule`` at ``node``.
+
+        ``message`` may hold ``{0}``, ``{1}``... which become the line numbers
+        of the nodes in ``refs`` once positions are known.
+        """
+        self.findings.append(Finding(rule, node, message, list(notes), list(refs)))
+
+
+class Rule:
+    """Base class of every rule in :mod:`shapecheck.rules`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str]
+    what: ClassVar[str]
+    why: ClassVar[str]
+    VALID: ClassVar[list[str]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def hooks(self) -> dict[str, Callable[[Context, Any], None]]:
+        """The event handlers this rule defines, by event name."""
+        return {
+            attr[3:]: getattr(self, attr)
+            for attr in dir(self)
+            if attr.startswith("on_") and callable(getattr(self, attr))
+        }
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The rule's documentation in ruff's four headings, as Markdown."""
+        parts = [f"# {cls.name} ({cls.code})", "", f"Default severity: {cls.severity.value}", ""]
+        parts += ["## What it does", cls.what.strip(), "", "## Why is this bad?", cls.why.strip(), ""]
+        if cls.INVALID:
+            parts += ["## Example", "```python", cls.INVALID[0].code.strip(), "```", ""]
+        if cls.VALID:
+            parts += ["## Use instead", "```python", cls.VALID[0].strip(), "```", ""]
+        return "\n".join(parts)

@@ -1,0 +1,1 @@
+"""Dimensions, shapes and the layer catalog (one shape rule per Keras layer)."""

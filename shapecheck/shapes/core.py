@@ -1,0 +1,153 @@
+"""Shape rules of the core, reshaping, regularisation and normalisation layers."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .catalog import transfer
+from .common import require_min_rank, require_rank, same_shape, single
+from .config import Config
+from .dims import UNKNOWN, Dim, Shape, dim_product, is_known
+from .errors import BadConfig, ReshapeMismatch
+
+SHAPE_PRESERVING = (
+    "Activation",
+    "ActivityRegularization",
+    "AlphaDropout",
+    "BatchNormalization",
+    "Dropout",
+    "ELU",
+    "GaussianDropout",
+    "GaussianNoise",
+    "Identity",
+    "LayerNormalization",
+    "LeakyReLU",
+    "Masking",
+    "PReLU",
+    "ReLU",
+    "Softmax",
+    "UnitNormalization",
+)
+
+
+@transfer(*SHAPE_PRESERVING, family="elementwise")
+def keep_shape(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Activations, dropout, noise and normalisation keep their input's shape."""
+    return same_shape(inputs)
+
+
+@transfer("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", family="elementwise")
+def spatial_dropout(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Spatial dropout keeps the shape of an input of exactly n+2 axes."""
+    shape = single(inputs)
+    n = int(config.layer[-2])
+    require_rank(shape, n + 2, "")
+    return shape
+
+
+@transfer("Dense", family="core")
+def dense(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Dense maps the last axis to ``units``; leading axes pass through."""
+    shape = single(inputs)
+    units = config.int("units")
+    if shape.dims is None:
+        return Shape.unknown()
+    require_min_rank(shape, 2, "(batch, ..., features)")
+    return Shape(shape.dims[:-1] + (units,))
+
+
+@transfer("Flatten", family="reshaping")
+def flatten(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Flatten keeps the batch axis and multiplies the rest together."""
+    shape = single(inputs)
+    if shape.dims is None:
+        return Shape((None, UNKNOWN))
+    require_min_rank(shape, 1, "")
+    rest = shape.dims[1:]
+    return Shape((shape.dims[0], dim_product(rest) if rest else 1))
+
+
+def _resolve_target(target: tuple[int, ...], size: Dim, input_shape: Shape) -> tuple[Dim, ...]:
+    """Fill in the -1 of a Reshape target, or raise when the sizes cannot match."""
+    if any((not is_known(d)) or d < -1 or d == 0 for d in target):
+        return tuple(d if is_known(d) and d > 0 else UNKNOWN for d in target)
+    holes = [i for i, d in enumerate(target) if d == -1]
+    if len(holes) > 1:
+        raise BadConfig(f"target_shape {target} has more than one -1 (at most one axis can be inferred)")
+    known = 1
+    for d in target:
+        if d != -1:
+            known *= d
+    if not is_known(size):
+        return tuple(None if d == -1 else d for d in target)
+    if holes:
+        if size % known:  # type: ignore[operator]
+            raise ReshapeMismatch(
+                f"cannot reshape {input_shape} into target_shape {target}: "
+                f"{size} values are not divisible by {known}"
+            )
+        return tuple(size // known if d == -1 else d for d in target)  # type: ignore[operator]
+    if size != known:
+        raise ReshapeMismatch(
+            f"cannot reshape {input_shape} ({size} values per sample) into "
+            f"target_shape {target} ({known} values)"
+        )
+    return target
+
+
+@transfer("Reshape", family="reshaping")
+def reshape(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Reshape keeps the batch axis and rearranges the rest into ``target_shape``."""
+    shape = single(inputs)
+    target = config.get("target_shape")
+    if isinstance(target, list):
+        target = tuple(target)
+    if not isinstance(target, tuple):
+        return Shape.unknown()
+    batch: Dim = shape.dims[0] if shape.dims else None
+    size = dim_product(shape.dims[1:]) if shape.dims is not None else UNKNOWN
+    return Shape((batch,) + _resolve_target(target, size, shape))
+
+
+@transfer("Permute", family="reshaping")
+def permute(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Permute reorders the non-batch axes (1-based ``dims``)."""
+    shape = single(inputs)
+    dims = config.get("dims")
+    if not isinstance(dims, (tuple, list)) or not all(is_known(d) for d in dims):
+        return Shape.unknown()
+    require_rank(shape, len(dims) + 1, "")
+    if shape.dims is None or sorted(dims) != list(range(1, len(dims) + 1)):
+        return Shape.unknown()
+    return Shape((shape.dims[0],) + tuple(shape.dims[d] for d in dims))
+
+
+@transfer("RepeatVector", family="reshaping")
+def repeat_vector(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """RepeatVector turns (batch, features) into (batch, n, features)."""
+    shape = single(inputs)
+    require_rank(shape, 2, "(batch, features)")
+    n = config.int("n")
+    if shape.dims is None:
+        return Shape((None, n, UNKNOWN))
+    return Shape((shape.dims[0], n, shape.dims[1]))
+
+
+@transfer("Embedding", family="core")
+def embedding(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Embedding appends an ``output_dim`` axis to its integer input."""
+    shape = single(inputs)
+    if shape.dims is None:
+        return Shape.unknown()
+    return Shape(shape.dims + (config.int("output_dim"),))
+
+
+@transfer("Lambda", family="core")
+def lambda_layer(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """A Lambda's output is unknown unless a literal ``output_shape`` is given."""
+    shape = single(inputs)
+    out = config.get("output_shape", None)
+    if isinstance(out, (tuple, list)) and all(d is None or is_known(d) for d in out):
+        batch: Dim = shape.dims[0] if shape.dims else None
+        return Shape((batch,) + tuple(out))
+    return Shape.unknown()

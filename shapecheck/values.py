@@ -1,0 +1,185 @@
+"""Abstract values of the interpreter.
+
+Every Python expression in a checked script evaluates to one of these.
+:data:`UNKNOWN_VALUE` stands for anything the analysis does not understand;
+no rule ever reports on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import libcst as cst
+
+from .shapes.config import Config
+from .shapes.dims import UNKNOWN, Shape
+
+
+class Value:
+    """Base class of abstract values."""
+
+
+class Unknown(Value):
+    """A value the analysis knows nothing about."""
+
+    def __repr__(self) -> str:
+        return "Unknown"
+
+
+UNKNOWN_VALUE = Unknown()
+
+Literal = Union[int, float, complex, str, bytes, bool, None]
+
+
+@dataclass
+class Const(Value):
+    """A known Python constant."""
+
+    value: Literal
+
+
+@dataclass
+class Seq(Value):
+    """A tuple or list whose items are known (each item may itself be unknown)."""
+
+    items: list[Value]
+    is_tuple: bool = True
+
+
+@dataclass
+class DictVal(Value):
+    """A dict with known constant keys."""
+
+    items: dict[Any, Value]
+
+
+@dataclass
+class Ref(Value):
+    """A module or a module-level name, by its dotted path (``keras.layers.Dense``).
+
+    Paths through TensorFlow are canonicalised (``tensorflow.keras.X`` is ``keras.X``).
+    """
+
+    path: str
+
+
+@dataclass(eq=False)
+class Function(Value):
+    """A function or lambda defined in the checked script."""
+
+    node: Union[cst.FunctionDef, cst.Lambda]
+    scope: "Any"  # the Scope it closes over (interpreter.Scope)
+    name: str = "<lambda>"
+    bound_self: Optional[Value] = None
+
+
+@dataclass(eq=False)
+class ClassVal(Value):
+    """A class defined in the checked script."""
+
+    node: cst.ClassDef
+    name: str
+    bases: list[Value]
+    keras_base: Optional[str]  # "layer", "model" or None
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    """An instance of a class defined in the script (its attributes as far as known)."""
+
+    cls: ClassVal
+    attrs: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Layer(Value):
+    """A Keras layer object with its resolved config.
+
+    ``kind`` is the public Keras class name (``"Dense"``); ``node`` is the
+    constructor call; ``args`` keeps each given argument's node so rules can
+    point at it.  ``broken`` marks a layer Keras could not even construct or
+    call, so nothing downstream is checked.
+    """
+
+    kind: str
+    config: Config
+    node: cst.CSTNode
+    args: dict[str, cst.CSTNode] = field(default_factory=dict)
+    input_shape: Optional[Shape] = None
+    complete: bool = True
+    broken: bool = False
+    custom: bool = False
+    calls: list["LayerCall"] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"Layer({self.kind})"
+
+
+@dataclass(eq=False)
+class LayerCall:
+    """One application of a layer to tensors: a node of the model graph."""
+
+    layer: Layer
+    inputs: list["Tensor"]
+    node: cst.CSTNode
+    outputs: list["Tensor"] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Tensor(Value):
+    """A symbolic tensor with its (possibly partly unknown) shape."""
+
+    shape: Shape
+    producer: Optional[LayerCall] = None
+    node: Optional[cst.CSTNode] = None
+    is_input: bool = False
+
+    def __repr__(self) -> str:
+        return f"Tensor{self.shape}"
+
+
+@dataclass(eq=False)
+class Model(Value):
+    """A Sequential or Functional model.
+
+    For a Sequential model ``layers`` grows with ``add`` and ``output`` is the
+    current output; ``opaque`` means something the analysis cannot follow
+    changed it, so its output is unknown from then on.
+    """
+
+    kind: str  # "sequential" or "functional"
+    node: cst.CSTNode
+    layers: list[Layer] = field(default_factory=list)
+    inputs: list[Tensor] = field(default_factory=list)
+    outputs: list[Tensor] = field(default_factory=list)
+    output: Optional[Tensor] = None
+    opaque: bool = False
+    compiled: bool = False
+
+
+@dataclass(eq=False)
+class KerasObject(Value):
+    """A Keras loss, optimizer, metric or other configured object."""
+
+    family: str  # "loss", "optimizer", ...
+    kind: str  # class or function name
+    config: dict[str, Any]
+    node: cst.CSTNode
+
+
+def literal(value: Value) -> Any:
+    """A Value as a plain Python literal for a layer config, or dims.UNKNOWN.
+
+    Layers stay Layer objects (wrappers read their inner layer's config).
+    """
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, Seq):
+        items = tuple(literal(v) for v in value.items)
+        return items if value.is_tuple else list(items)
+    if isinstance(value, Layer):
+        return value
+    if isinstance(value, (Function, Ref, KerasObject)):
+        return value
+    return UNKNOWN
