@@ -13,6 +13,7 @@ pathological input.
 from __future__ import annotations
 
 import copy
+import os
 import operator
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -229,6 +230,7 @@ class Interpreter:
         self.keras = KerasSemantics(self)
         self.functions: list[Function] = []
         self.called: set[int] = set()
+        self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
         self.globals.vars["__name__"] = Const("__main__")
 

@@ -590,6 +590,10 @@ class KerasSemantics:
                 self.interp.emit(ShapeProblem(layer, tensors, error, node))
                 out = Shape.unknown()
                 layer.broken = True
+            except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):
+                if self.interp.strict:
+                    raise
+                out = Shape.unknown()  # a catalog bug must not cost the rest of the file
         if isinstance(out, tuple):
             call.outputs = [Tensor(s, call, node) for s in out]
             self.interp.emit(LayerApplied(call))

@@ -55,6 +55,10 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, CodeRa
     state.remaining = set(targets)
     try:
         module._codegen(state)
-    except _Done:
-        pass
+    except Exception:
+        # Stopping early unwinds libcst's position context managers, which may
+        # then fail on nodes they never finished; that is harmless once every
+        # target has its range.
+        if state.remaining:
+            raise
     return {id(n): r for n, r in recorder._computed.items() if id(n) in targets}

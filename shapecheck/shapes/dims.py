@@ -50,6 +50,10 @@ class Shape:
 
     dims: tuple[Dim, ...] | None
 
+    def __post_init__(self) -> None:
+        if self.dims is not None and not isinstance(self.dims, tuple):
+            object.__setattr__(self, "dims", tuple(self.dims))
+
     @staticmethod
     def unknown() -> "Shape":
         """A shape about which nothing is known."""

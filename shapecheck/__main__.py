@@ -1,0 +1,5 @@
+"""``python -m shapecheck``."""
+
+from .cli import main
+
+main()

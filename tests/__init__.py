@@ -1,0 +1,1 @@
+"""shapecheck test suite."""
