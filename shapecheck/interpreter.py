@@ -802,20 +802,52 @@ def assigned_names_of_target(target: cst.BaseExpression) -> set[str]:
     return names
 
 
+_GENERATOR_CACHE: dict[int, bool] = {}
+
+
 def _is_generator(node: cst.FunctionDef) -> bool:
-    """True when the function body contains ``yield`` (outside nested functions)."""
-    found = False
+    """True when the function body has a ``yield`` statement (outside nested functions).
 
-    class _Finder(cst.CSTVisitor):
-        def visit_Yield(self, n: cst.Yield) -> None:
-            nonlocal found
-            found = True
+    Only statement-level yields are looked for (``yield x``, ``y = yield x``),
+    which is where generators put them; the walk is over statements only, so
+    it stays cheap on large functions.
+    """
+    cached = _GENERATOR_CACHE.get(id(node))
+    if cached is None:
+        cached = _GENERATOR_CACHE[id(node)] = _has_yield(node.body.body)
+    return cached
 
-        def visit_FunctionDef(self, n: cst.FunctionDef) -> bool:
-            return n is node
 
-        def visit_Lambda(self, n: cst.Lambda) -> bool:
-            return False
+def _has_yield(body: Sequence[cst.CSTNode]) -> bool:
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                value = getattr(small, "value", None)
+                if isinstance(value, cst.Yield):
+                    return True
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        else:
+            for suite in _suites(stmt):
+                if _has_yield(suite.body):
+                    return True
+    return False
 
-    node.visit(_Finder())
-    return found
+
+def _suites(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
+    """The blocks directly inside a compound statement."""
+    suites: list[cst.BaseSuite] = []
+    body = getattr(stmt, "body", None)
+    if isinstance(body, cst.BaseSuite):
+        suites.append(body)
+    for handler in getattr(stmt, "handlers", ()) or ():
+        suites.append(handler.body)
+    for case in getattr(stmt, "cases", ()) or ():
+        suites.append(case.body)
+    for attr in ("orelse", "finalbody"):
+        other = getattr(stmt, attr, None)
+        if isinstance(other, cst.If):
+            suites.extend(_suites(other))
+        elif other is not None and isinstance(getattr(other, "body", None), cst.BaseSuite):
+            suites.append(other.body)
+    return suites
