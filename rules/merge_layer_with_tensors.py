@@ -48,13 +48,18 @@ outputs = keras.layers.Dense(1)(merged)
         ),
     ]
 
-    def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
-        """Report a merge class whose first positional argument holds tensors."""
+    @staticmethod
+    def applies(event: LayerCreated) -> bool:
+        """True when a merge class got tensors as its first positional argument."""
         spec = catalog.spec_for(event.layer.kind)
         if spec is None or not spec.multi_input or not event.positional:
-            return
+            return False
         first = event.positional[0]
-        if isinstance(first, Tensor) or (isinstance(first, Seq) and any(isinstance(v, Tensor) for v in first.items)):
+        return isinstance(first, Tensor) or (isinstance(first, Seq) and any(isinstance(v, Tensor) for v in first.items))
+
+    def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
+        """Report a merge class whose first positional argument holds tensors."""
+        if self.applies(event):
             kind = event.layer.kind
             ctx.report(
                 self,

@@ -17,15 +17,15 @@ class ProbabilityRegressionLossRule(Rule):
     severity = Severity.WARNING
     summary = "A probability output is trained with a regression loss"
     what = """
-Warns when the model ends in softmax or sigmoid and is compiled with a
-regression loss such as `mse` or `mae`.
+Warns when the model ends in a softmax, or in a single sigmoid unit, and is
+compiled with a regression loss such as `mse` or `mae`. A sigmoid over many
+units with `mse` is left alone: that is how autoencoders reconstruct inputs
+scaled to [0, 1].
 """
     why = """
 A classifier's probabilities are best trained with cross-entropy; mean squared
 error on a sigmoid or softmax saturates and learns slowly. If the targets are
-real values, the output should not be squashed into (0, 1). (Sigmoid with
-`mse` can be intended, e.g. for targets scaled to [0, 1]: suppress the finding
-there.)
+real values, the output should not be squashed into (0, 1).
 """
     VALID = [
         """
@@ -56,6 +56,8 @@ model.compile(loss="mean_squared_error", optimizer="adam")
             return
         loss, out = pair
         if loss.name not in REGRESSION or out.activation not in PROBABILITY:
+            return
+        if out.activation == "sigmoid" and out.units != 1:
             return
         ctx.report(
             self,

@@ -9,6 +9,8 @@ from shapecheck import keras_tables as T
 from shapecheck.events import LayerCreated
 from shapecheck.rule import Context, Invalid, Rule
 
+from .merge_layer_with_tensors import MergeLayerWithTensorsRule
+
 
 class UnknownLayerArgumentRule(Rule):
     """Report a keyword argument a layer does not accept (usually a typo)."""
@@ -52,5 +54,7 @@ layer = Dense(32, activaton="relu")
             close = difflib.get_close_matches(key, params, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             ctx.report(self, node, f"`{kind}` has no argument `{key}`{hint}")
+        if MergeLayerWithTensorsRule.applies(event):
+            return  # SC106 explains the positional tensors better
         for node in event.extra_positional:
             ctx.report(self, node, f"`{kind}` takes at most {len(params)} positional arguments")

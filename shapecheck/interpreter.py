@@ -230,6 +230,8 @@ class Interpreter:
         self.keras = KerasSemantics(self)
         self.functions: list[Function] = []
         self.called: set[int] = set()
+        # Keyed by node id: valid because the module outlives this interpreter.
+        self.generator_cache: dict[int, bool] = {}
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
         self.globals.vars["__name__"] = Const("__main__")
@@ -772,7 +774,7 @@ class Interpreter:
         try:
             if isinstance(fn.node, cst.Lambda):
                 return self.eval(fn.node.body, local)
-            if _is_generator(fn.node):
+            if _is_generator(fn.node, self.generator_cache):
                 return UNKNOWN_VALUE
             self.exec_suite(fn.node.body, local)
             return Const(None)
@@ -802,19 +804,16 @@ def assigned_names_of_target(target: cst.BaseExpression) -> set[str]:
     return names
 
 
-_GENERATOR_CACHE: dict[int, bool] = {}
-
-
-def _is_generator(node: cst.FunctionDef) -> bool:
+def _is_generator(node: cst.FunctionDef, cache: dict[int, bool]) -> bool:
     """True when the function body has a ``yield`` statement (outside nested functions).
 
     Only statement-level yields are looked for (``yield x``, ``y = yield x``),
     which is where generators put them; the walk is over statements only, so
     it stays cheap on large functions.
     """
-    cached = _GENERATOR_CACHE.get(id(node))
+    cached = cache.get(id(node))
     if cached is None:
-        cached = _GENERATOR_CACHE[id(node)] = _has_yield(node.body.body)
+        cached = cache[id(node)] = _has_yield(node.body.body)
     return cached
 
 

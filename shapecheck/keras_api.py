@@ -117,8 +117,6 @@ def canonical(path: str) -> str:
     module, _, name = path.rpartition(".")
     if module in _MODULE_ALIASES:
         path = f"{_MODULE_ALIASES[module]}.{name}"
-    elif path in _MODULE_ALIASES:
-        path = _MODULE_ALIASES[path]
     return path
 
 

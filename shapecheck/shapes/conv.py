@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .catalog import transfer
-from .common import require_rank, single
+from .common import require_defined, require_rank, single
 from .config import Config
 from .dims import UNKNOWN, Dim, Shape, is_known
-from .errors import NonPositiveSize
+from .errors import BadConfig, NonPositiveSize
 
 _SPATIAL = {1: "(batch, steps, channels)", 2: "(batch, rows, cols, channels)",
             3: "(batch, dim1, dim2, dim3, channels)"}
@@ -59,6 +59,25 @@ def _spatial_axes(shape: Shape, n: int, channels_last: bool) -> tuple[list[int],
     return list(range(2, n + 2)), 1
 
 
+def _check_conv_config(n: int, kernel: Any, strides: Any, dilation: Any, padding: Any,
+                       filters: Any, groups: Any) -> None:
+    """Raise BadConfig for the arguments a Conv{n}D constructor rejects."""
+    if padding == "causal" and n != 1:
+        raise BadConfig(f"padding 'causal' is only supported by Conv1D, not by Conv{n}D")
+    if is_known(groups) and groups <= 0:
+        raise BadConfig(f"groups must be a positive integer, got groups={groups}")
+    if is_known(filters) and is_known(groups) and groups > 0 and filters % groups:
+        raise BadConfig(f"filters={filters} is not divisible by groups={groups}")
+    for name, value in (("kernel_size", kernel), ("strides", strides)):
+        if value is not UNKNOWN and 0 in value:
+            raise BadConfig(f"{name} cannot contain 0, got {name}={value}")
+    if strides is not UNKNOWN and dilation is not UNKNOWN and max(strides) > 1 and max(dilation) > 1:
+        raise BadConfig(
+            f"strides > 1 cannot be combined with dilation_rate > 1 (strides={strides}, "
+            f"dilation_rate={dilation})"
+        )
+
+
 @transfer("Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
           family="conv")
 def conv(config: Config, inputs: Sequence[Shape]) -> Shape:
@@ -66,15 +85,21 @@ def conv(config: Config, inputs: Sequence[Shape]) -> Shape:
     shape = single(inputs)
     n = _rank_of(config.layer)
     channels_last = config.channels_last()
-    require_rank(shape, n + 2, _described(n, channels_last))
     kernel = config.int_tuple("kernel_size", n)
     strides = config.int_tuple("strides", n, 1)
     dilation = config.int_tuple("dilation_rate", n, 1)
     padding = config.str("padding", "valid")
     filters = config.int("filters")
+    groups = config.int("groups", 1)
+    _check_conv_config(n, kernel, strides, dilation, padding, filters, groups)
+    require_rank(shape, n + 2, _described(n, channels_last))
     if shape.dims is None or channels_last is UNKNOWN:
         return Shape.unknown()
     spatial, channel = _spatial_axes(shape, n, channels_last)
+    require_defined(shape, channel, "channels")
+    channels = shape.dims[channel]
+    if is_known(channels) and is_known(groups) and channels % groups:  # type: ignore[operator]
+        raise BadConfig(f"groups={groups} does not divide the {channels} input channels of {shape}")
     dims: list[Dim] = list(shape.dims)
     dims[channel] = filters
     for i, axis in enumerate(spatial):
@@ -86,7 +111,7 @@ def conv(config: Config, inputs: Sequence[Shape]) -> Shape:
     return Shape(dims)
 
 
-POOLING = tuple(f"{kind}{alias}{n}D" for kind in ("Max", "Average") for alias in ("Pooling", "Pool")
+POOLING = tuple(f"{name}{n}D" for name in ("MaxPooling", "MaxPool", "AveragePooling", "AvgPool")
                 for n in (1, 2, 3))
 
 
@@ -100,7 +125,13 @@ def pooling(config: Config, inputs: Sequence[Shape]) -> Shape:
     pool = config.int_tuple("pool_size", n, 2)
     strides_raw = config.get("strides", None)
     strides = pool if strides_raw is None else config.int_tuple("strides", n)
-    padding = config.str("padding", "valid")
+    padding = config.get("padding", "valid")
+    if isinstance(padding, str) and padding not in ("valid", "same"):
+        # Unlike the convolutions, pooling takes ``padding`` verbatim: no 'causal', no 'SAME'.
+        raise BadConfig(f"padding must be 'valid' or 'same', got padding={padding!r}")
+    for name, value in (("pool_size", pool), ("strides", strides)):
+        if value is not UNKNOWN and 0 in value:
+            raise BadConfig(f"{name} cannot contain 0, got {name}={value}")
     if shape.dims is None or channels_last is UNKNOWN:
         return Shape.unknown()
     spatial, _ = _spatial_axes(shape, n, channels_last)
@@ -114,8 +145,8 @@ def pooling(config: Config, inputs: Sequence[Shape]) -> Shape:
     return Shape(dims)
 
 
-GLOBAL_POOLING = tuple(f"Global{kind}{alias}{n}D" for kind in ("Max", "Average")
-                       for alias in ("Pooling", "Pool") for n in (1, 2, 3))
+GLOBAL_POOLING = tuple(f"Global{name}{n}D" for name in ("MaxPooling", "MaxPool", "AveragePooling",
+                                                        "AvgPool") for n in (1, 2, 3))
 
 
 @transfer(*GLOBAL_POOLING, family="pooling")

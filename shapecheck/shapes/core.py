@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from .catalog import transfer
-from .common import require_min_rank, require_rank, same_shape, single
+from .common import require_defined, require_min_rank, require_rank, same_shape, single
 from .config import Config
 from .dims import UNKNOWN, Dim, Shape, dim_product, is_known
 from .errors import BadConfig, ReshapeMismatch
@@ -14,19 +14,15 @@ SHAPE_PRESERVING = (
     "Activation",
     "ActivityRegularization",
     "AlphaDropout",
-    "BatchNormalization",
     "Dropout",
     "ELU",
     "GaussianDropout",
     "GaussianNoise",
     "Identity",
-    "LayerNormalization",
     "LeakyReLU",
     "Masking",
-    "PReLU",
     "ReLU",
     "Softmax",
-    "UnitNormalization",
 )
 
 
@@ -34,6 +30,62 @@ SHAPE_PRESERVING = (
 def keep_shape(config: Config, inputs: Sequence[Shape]) -> Shape:
     """Activations, dropout, noise and normalisation keep their input's shape."""
     return same_shape(inputs)
+
+
+def _axes(value: Any) -> tuple[int, ...] | None:
+    """An ``axis`` argument (an int or a sequence of ints) as a tuple, or None if not literal."""
+    if is_known(value):
+        return (value,)
+    if isinstance(value, (tuple, list)) and all(is_known(a) for a in value):
+        return tuple(value)
+    return None
+
+
+def _require_axes(shape: Shape, axes: tuple[int, ...], defined: bool) -> None:
+    """Raise BadConfig when an axis is out of range for ``shape`` (or, with
+    ``defined``, when its size is None: the layer sizes its weights by it)."""
+    if shape.dims is None:
+        return
+    rank = len(shape.dims)
+    for axis in axes:
+        if not -rank <= axis < rank:
+            raise BadConfig(f"axis {axis} is out of range for an input of rank {rank}: {shape}")
+        if defined:
+            require_defined(shape, axis, "the normalised axis")
+
+
+@transfer("BatchNormalization", "LayerNormalization", "UnitNormalization", family="elementwise")
+def normalization(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """Normalisation keeps the shape; its ``axis`` must exist, and Batch/LayerNormalization
+    need a defined size there for their scale and offset weights."""
+    shape = single(inputs)
+    axis = config.get("axis", -1)
+    if config.layer == "BatchNormalization" and isinstance(axis, (tuple, list)):
+        return Shape.unknown()  # Keras takes int(axis)
+    axes = _axes(axis)
+    if axes is not None:
+        _require_axes(shape, axes, defined=config.layer != "UnitNormalization")
+    return shape
+
+
+@transfer("PReLU", family="elementwise")
+def prelu(config: Config, inputs: Sequence[Shape]) -> Shape:
+    """PReLU keeps the shape; its ``alpha`` weight spans every non-batch axis
+    not in ``shared_axes``, so those need a defined size."""
+    shape = single(inputs)
+    shared = config.get("shared_axes", None)
+    shared_axes = () if shared is None else _axes(shared)
+    if shape.dims is None or shared_axes is None:
+        return shape
+    param: list[Any] = list(shape.dims[1:])
+    for axis in shared_axes:
+        if not -len(param) <= axis - 1 < len(param):
+            return Shape.unknown()
+        param[axis - 1] = 1
+    if None in param:
+        raise BadConfig(f"needs a defined size on every non-shared axis to create its weights, "
+                        f"but receives {shape}")
+    return shape
 
 
 @transfer("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", family="elementwise")
@@ -53,6 +105,7 @@ def dense(config: Config, inputs: Sequence[Shape]) -> Shape:
     if shape.dims is None:
         return Shape.unknown()
     require_min_rank(shape, 2, "(batch, ..., features)")
+    require_defined(shape, -1, "features")
     return Shape(shape.dims[:-1] + (units,))
 
 
@@ -116,8 +169,10 @@ def permute(config: Config, inputs: Sequence[Shape]) -> Shape:
     dims = config.get("dims")
     if not isinstance(dims, (tuple, list)) or not all(is_known(d) for d in dims):
         return Shape.unknown()
+    if sorted(dims) != list(range(1, len(dims) + 1)):
+        raise BadConfig(f"dims {tuple(dims)} is not a permutation of 1..{len(dims)}")
     require_rank(shape, len(dims) + 1, "")
-    if shape.dims is None or sorted(dims) != list(range(1, len(dims) + 1)):
+    if shape.dims is None:
         return Shape.unknown()
     return Shape((shape.dims[0],) + tuple(shape.dims[d] for d in dims))
 
@@ -144,10 +199,11 @@ def embedding(config: Config, inputs: Sequence[Shape]) -> Shape:
 
 @transfer("Lambda", family="core")
 def lambda_layer(config: Config, inputs: Sequence[Shape]) -> Shape:
-    """A Lambda's output is unknown unless a literal ``output_shape`` is given."""
+    """A Lambda's output is unknown unless a literal ``output_shape`` tuple is given
+    (Keras 3 fails on a list there)."""
     shape = single(inputs)
     out = config.get("output_shape", None)
-    if isinstance(out, (tuple, list)) and all(d is None or is_known(d) for d in out):
+    if isinstance(out, tuple) and all(d is None or is_known(d) for d in out):
         batch: Dim = shape.dims[0] if shape.dims else None
         return Shape((batch,) + tuple(out))
     return Shape.unknown()

@@ -12,7 +12,7 @@ from typing import Sequence
 from .catalog import transfer
 from .config import Config
 from .dims import UNKNOWN, Dim, Shape, is_known
-from .errors import MergeMismatch
+from .errors import BadConfig, MergeMismatch
 
 ELEMENTWISE = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
 
@@ -35,7 +35,9 @@ def concatenate(config: Config, inputs: Sequence[Shape]) -> Shape:
     (rank,) = ranks
     assert rank is not None
     if not -rank <= axis < rank:
-        return Shape.unknown()
+        if len(inputs) == 1 and axis >= rank:
+            return inputs[0]  # Keras never looks up a lone input's axis past the end
+        raise BadConfig(f"axis {axis} is out of range for inputs of rank {rank}: {_listing(inputs)}")
     axis %= rank
     out: list[Dim] = []
     for i in range(rank):
@@ -54,10 +56,7 @@ def concatenate(config: Config, inputs: Sequence[Shape]) -> Shape:
                 f"inputs must match on every axis except the concatenation axis "
                 f"({axis}), but received {_listing(inputs)}: axis {i} differs"
             )
-        if UNKNOWN in column:
-            out.append(UNKNOWN)
-        else:
-            out.append(known.pop() if known else None)
+        out.append(column[0])  # Keras keeps the first input's dim (None stays None)
     return Shape(out)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from .catalog import Output, infer, transfer
-from .common import require_min_rank, require_rank, single
+from .common import require_defined, require_min_rank, require_rank, single
 from .config import Config
 from .dims import UNKNOWN, Dim, Shape, is_known
+from .errors import BadConfig
 
 RNN_LAYERS = ("LSTM", "GRU", "SimpleRNN")
 STATES_PER_RNN = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
@@ -21,8 +22,11 @@ def rnn(config: Config, inputs: Sequence[Shape]) -> Output:
     with ``return_state`` its final states follow."""
     shape = single(inputs)
     require_rank(shape, 3, SEQUENCE_INPUT)
+    require_defined(shape, -1, "features")
     units = config.int("units")
     batch: Dim = shape.dims[0] if shape.dims else None
+    if config.bool("stateful") is True and shape.dims is not None and batch is None:
+        raise BadConfig(f"stateful=True needs a fixed batch size, but receives {shape}")
     steps: Dim = shape.dims[1] if shape.dims else UNKNOWN
     sequences = config.bool("return_sequences")
     if sequences is UNKNOWN:
@@ -45,8 +49,8 @@ def bidirectional(config: Config, inputs: Sequence[Shape]) -> Output:
     """Bidirectional runs its RNN both ways and merges the two outputs."""
     inner = config.get("layer")
     kind = getattr(inner, "kind", None)
-    if kind is None:
-        return Shape.unknown()
+    if kind not in RNN_LAYERS:
+        return Shape.unknown()  # Keras refuses a non-recurrent layer; others are not catalogued
     forward = infer(kind, inner.config, inputs)
     states: tuple[Shape, ...] = ()
     if isinstance(forward, tuple):
