@@ -1510,7 +1510,7 @@ LAYERS_IGNORING_UNKNOWN_KWARGS: frozenset[str] = frozenset({
     "InputLayer",
 })
 
-# Layers confirmed by construction to reject zzz=1 (ValueError 'Unrecognized keyword argument(s)', or TypeError when there is no **kwargs).
+# Layers whose kwargs chain rejects unknown keywords (cross-checked by constructing them with zzz=1: ValueError 'Unrecognized keyword argument(s)', or TypeError when there is no **kwargs).
 LAYERS_REJECTING_UNKNOWN_KWARGS: frozenset[str] = frozenset({
     "Activation",
     "ActivityRegularization",
@@ -1569,6 +1569,7 @@ LAYERS_REJECTING_UNKNOWN_KWARGS: frozenset[str] = frozenset({
     "Embedding",
     "Equalization",
     "Flatten",
+    "FlaxLayer",
     "GRU",
     "GRUCell",
     "GaussianDropout",
@@ -1590,6 +1591,7 @@ LAYERS_REJECTING_UNKNOWN_KWARGS: frozenset[str] = frozenset({
     "Hashing",
     "Identity",
     "IntegerLookup",
+    "JaxLayer",
     "LSTM",
     "LSTMCell",
     "Lambda",
@@ -1659,8 +1661,10 @@ LAYERS_REJECTING_UNKNOWN_KWARGS: frozenset[str] = frozenset({
     "StackedRNNCells",
     "StringLookup",
     "Subtract",
+    "TFSMLayer",
     "TextVectorization",
     "TimeDistributed",
+    "TorchModuleWrapper",
     "UnitNormalization",
     "UpSampling1D",
     "UpSampling2D",
