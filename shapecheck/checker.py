@@ -62,6 +62,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
             handlers[event].append(handler)
 
     def emit(event: Any) -> None:
+        context.current_event = event
         for handler in handlers.get(event.name, ()):
             handler(context, event)
 
@@ -113,7 +114,7 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
                                   Location(note_range.end.line, note_range.end.column + 1)))
         rule = finding.rule
         diagnostics.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(type(rule)),
-                                      message, start, end, tuple(notes)))
+                                      message, start, end, tuple(notes), event=finding.event))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -46,6 +47,9 @@ class Diagnostic:
     location: Location
     end_location: Location
     notes: tuple[Note, ...] = field(default=())
+    # The interpreter event behind the finding (layers, tensors, model): what
+    # --confirm rebuilds. Not part of equality, printing or any output format.
+    event: Any = field(default=None, compare=False, repr=False, hash=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, line, column, code (then message, for stability)."""

@@ -38,6 +38,7 @@ class Finding:
     message: str
     notes: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     refs: list[cst.CSTNode] = field(default_factory=list)
+    event: Any = None  # the interpreter event being handled when the finding was made
 
 
 class Context:
@@ -45,6 +46,7 @@ class Context:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        self.current_event: Any = None
 
     def report(
         self,
@@ -59,7 +61,7 @@ class Context:
         ``message`` may hold ``{0}``, ``{1}``... which become the line numbers
         of the nodes in ``refs`` once positions are known.
         """
-        self.findings.append(Finding(rule, node, message, list(notes), list(refs)))
+        self.findings.append(Finding(rule, node, message, list(notes), list(refs), self.current_event))
 
 
 class Rule:
