@@ -20,12 +20,20 @@ present, unspecified ones at their literal default).  Then:
 An UNKNOWN dim matches anything, and so does a shape of unknown rank.  Any
 other exception from the catalog is a crash and fails.
 
-Run ``python tests/test_catalog_differential.py`` for the full report.
-Last run (Keras 3.15.1, tensorflow backend): see SUMMARY below.
+Run ``python tests/test_catalog_differential.py`` for the full report (or
+``pytest -rA -k summary``); SHAPECHECK_DIFF_SEED and SHAPECHECK_DIFF_CASES
+draw other or more cases.
 
-SUMMARY: 2140 layer/config pairs checked, 2112 agreements (98.7%),
-0 false alarms, 0 wrong shapes, 0 confident misses, 28 misses (the catalog
-said "don't know" where Keras rejects); about 25 s on 2 cores.
+Last run (Keras 3.15.1, tensorflow backend, default seed, 40 cases a layer
+and 10 an alias; about 10 s of Keras on 2 cores): 2270 layer/config pairs
+over 68 catalog entries, Keras accepting 1786 and rejecting 484; agreement
+2261/2270 (99.6%); 0 false alarms, 0 wrong shapes, 0 confident misses,
+0 crashes; 9 misses, all "don't know" answers where Keras rejects:
+Bidirectional around a Dense (3) and Lambda with a list ``output_shape`` (6).
+Six more seeds at 120 cases a layer (40,860 pairs) agree as well, with
+99.5-99.8% agreement and misses only of those kinds, Concatenate of inputs
+of different rank, and TimeDistributed around a layer whose per-step rank
+is wrong.
 """
 
 from __future__ import annotations
@@ -216,8 +224,8 @@ def gen_concatenate(rng: random.Random, name: str) -> Case:
         inputs = []
         for _ in range(count):
             s = list(first)
-            if -rank <= axis < rank:
-                s[axis] = dim(rng, 0.15) if axis % rank else batch(rng)
+            if -len(s) <= axis < len(s):
+                s[axis] = dim(rng, 0.15) if axis % len(s) else batch(rng)
             inputs.append(tuple(s))
     return Case(name, kw, inputs, multi=True)
 
@@ -476,6 +484,7 @@ class Outcome:
     case: Case
     verdict: str  # agree | false_alarm | wrong | confident_miss | miss | crash
     detail: str = ""
+    keras_accepts: bool = True
 
 
 @dataclass
@@ -489,21 +498,21 @@ class LayerReport:
 
 def check(case: Case) -> Outcome:
     theirs, error = run_keras(case)
+    accepts = theirs is not None
     try:
         ours: Any = catalog.infer(case.layer, config_for(case.layer, case.kwargs),
                                   [Shape(s) for s in case.inputs])
     except ShapeContradiction as contradiction:
         if theirs is None:
-            return Outcome(case, "agree")
+            return Outcome(case, "agree", keras_accepts=False)
         return Outcome(case, "false_alarm", f"we raise {type(contradiction).__name__}: "
                        f"{contradiction.message}; Keras gives {theirs}")
     except Exception as crash:  # noqa: BLE001
-        return Outcome(case, "crash", f"{type(crash).__name__}: {crash}")
+        return Outcome(case, "crash", f"{type(crash).__name__}: {crash}", accepts)
     shown = " + ".join(str(s) for s in ours) if isinstance(ours, tuple) else str(ours)
     if theirs is None:
-        if has_unknown(ours):
-            return Outcome(case, "miss", f"we give {shown}; Keras: {error}")
-        return Outcome(case, "confident_miss", f"we give {shown}; Keras: {error}")
+        verdict = "miss" if has_unknown(ours) else "confident_miss"
+        return Outcome(case, verdict, f"we give {shown}; Keras: {error}", keras_accepts=False)
     if matches(ours, theirs):
         return Outcome(case, "agree")
     return Outcome(case, "wrong", f"we give {shown}; Keras gives {theirs}")
@@ -538,8 +547,10 @@ def summary(reports: list[LayerReport]) -> str:
     outcomes = [o for r in reports for o in r.outcomes]
     counts = Counter(o.verdict for o in outcomes)
     total = len(outcomes)
+    rejected = sum(not o.keras_accepts for o in outcomes)
     lines = [
-        f"{total} layer/config pairs over {len(reports)} catalog entries; "
+        f"{total} layer/config pairs over {len(reports)} catalog entries "
+        f"(Keras accepts {total - rejected}, rejects {rejected}); "
         f"agreement {counts['agree']}/{total} ({100.0 * counts['agree'] / max(total, 1):.1f}%); "
         f"false alarms {counts['false_alarm']}, wrong shapes {counts['wrong']}, "
         f"confident misses {counts['confident_miss']}, crashes {counts['crash']}, "

@@ -28,7 +28,7 @@ SHAPE_PRESERVING = (
 
 @transfer(*SHAPE_PRESERVING, family="elementwise")
 def keep_shape(config: Config, inputs: Sequence[Shape]) -> Shape:
-    """Activations, dropout, noise and normalisation keep their input's shape."""
+    """Activations, dropout and noise keep their input's shape."""
     return same_shape(inputs)
 
 
@@ -122,11 +122,11 @@ def flatten(config: Config, inputs: Sequence[Shape]) -> Shape:
 
 def _resolve_target(target: tuple[int, ...], size: Dim, input_shape: Shape) -> tuple[Dim, ...]:
     """Fill in the -1 of a Reshape target, or raise when the sizes cannot match."""
-    if any((not is_known(d)) or d < -1 or d == 0 for d in target):
-        return tuple(d if is_known(d) and d > 0 else UNKNOWN for d in target)
-    holes = [i for i, d in enumerate(target) if d == -1]
+    holes = [i for i, d in enumerate(target) if is_known(d) and d == -1]
     if len(holes) > 1:
         raise BadConfig(f"target_shape {target} has more than one -1 (at most one axis can be inferred)")
+    if any((not is_known(d)) or d < -1 or d == 0 for d in target):
+        return tuple(d if is_known(d) and d > 0 else UNKNOWN for d in target)
     known = 1
     for d in target:
         if d != -1:

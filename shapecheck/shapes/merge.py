@@ -29,6 +29,11 @@ def concatenate(config: Config, inputs: Sequence[Shape]) -> Shape:
         return Shape.unknown()
     ranks = {s.rank for s in inputs}
     if len(ranks) != 1:
+        # Keras drops the axis from each shape that has it, then compares ranks:
+        # (None, None) and (10,) on axis=1 both leave one axis and are accepted.
+        reduced = {r - 1 if r > axis else r for r in ranks}  # type: ignore[operator]
+        if len(reduced) == 1:
+            return Shape.unknown()
         raise MergeMismatch(
             f"inputs must have the same rank, but received {_listing(inputs)}"
         )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .catalog import Output, infer, transfer
+from .catalog import Output, infer, spec_for, transfer
 from .common import require_defined, require_min_rank, require_rank, single
 from .config import Config
 from .dims import UNKNOWN, Dim, Shape, is_known
-from .errors import BadConfig
+from .errors import BadConfig, RankMismatch
 
 RNN_LAYERS = ("LSTM", "GRU", "SimpleRNN")
 STATES_PER_RNN = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
@@ -83,7 +83,18 @@ def time_distributed(config: Config, inputs: Sequence[Shape]) -> Output:
     kind = getattr(inner, "kind", None)
     if kind is None or shape.dims is None:
         return Shape.unknown()
-    step = infer(kind, inner.config, [Shape((shape.dims[0],) + shape.dims[2:])])
+    try:
+        step = infer(kind, inner.config, [Shape((shape.dims[0],) + shape.dims[2:])])
+    except RankMismatch:
+        # Keras asks the wrapped layer for its output shape without checking its
+        # input rank, so a per-step rank the bare layer refuses may still build.
+        # A convolution's shape arithmetic insists on its rank, though, and an
+        # RNN sizes its kernel by the last axis of (batch,) + step[2:]: for a
+        # 2-D step that is the batch axis, refused when None.
+        family = getattr(spec_for(kind), "family", None)
+        if family == "conv" or (family == "recurrent" and len(shape.dims) < 4 and shape.dims[0] is None):
+            raise
+        return Shape.unknown()
     if isinstance(step, tuple) or step.dims is None:
         return Shape.unknown()
     return Shape((step.dims[0], shape.dims[1]) + step.dims[1:])
