@@ -14,6 +14,7 @@ from .merge_layer_with_tensors import MergeLayerWithTensorsRule
 from .merge_mismatch import MergeMismatchRule
 from .non_positive_output import NonPositiveOutputRule
 from .nonexistent_keras_name import NonexistentKerasNameRule
+from .numpy_shape import NumpyShapeRule
 from .probability_regression_loss import ProbabilityRegressionLossRule
 from .rank_mismatch import RankMismatchRule
 from .removed_api import RemovedApiRule
@@ -45,6 +46,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         RemovedApiRule,
         UnknownLayerArgumentRule,
         NonexistentKerasNameRule,
+        NumpyShapeRule,
     ],
     key=lambda rule: rule.code,
 )

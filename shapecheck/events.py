@@ -133,3 +133,13 @@ class IdentifierString:
     node: cst.CSTNode
 
     name = "identifier_string"
+
+
+@dataclass
+class NumpyProblem:
+    """A numpy call (or list indexing) that numpy or Python itself rejects."""
+
+    message: str
+    node: cst.CSTNode
+
+    name = "numpy_problem"

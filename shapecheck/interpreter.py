@@ -19,9 +19,11 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
+from .events import NumpyProblem
 from .shapes.dims import UNKNOWN, Shape, is_known
 from .values import (
     UNKNOWN_VALUE,
+    Array,
     ClassVal,
     Const,
     DictVal,
@@ -145,7 +147,7 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 
 _BUILTIN_NAMES = frozenset(
     "range len int float str bool list tuple dict set max min sum abs round print "
-    "enumerate zip isinstance sorted reversed open map filter super type".split()
+    "enumerate zip isinstance sorted reversed open map filter super type object".split()
 )
 
 
@@ -666,9 +668,16 @@ class Interpreter:
     def subscript(self, node: cst.Subscript, scope: Scope) -> Value:
         """Indexing and slicing of known tuples, lists, strings and dicts."""
         obj = self.eval(node.value, scope)
+        if isinstance(obj, Array):
+            return self.index_array(obj, node, scope)
         if len(node.slice) != 1:
             for el in node.slice:
                 self._eval_slice_part(el.slice, scope)
+            if isinstance(obj, Seq):
+                kind = "tuple" if obj.is_tuple else "list"
+                self.emit(NumpyProblem(
+                    f"a Python {kind} cannot be indexed with a tuple (`TypeError: {kind} indices must be integers "
+                    f"or slices, not tuple`); convert it with `np.array(...)` first", node))
             return self.keras.subscript_other(obj, node)
         part = node.slice[0].slice
         if isinstance(part, cst.Index):
@@ -690,6 +699,24 @@ class Interpreter:
             except (TypeError, ValueError):
                 return UNKNOWN_VALUE
         return self.keras.subscript_other(obj, node)
+
+    def index_array(self, array: Array, node: cst.Subscript, scope: Scope) -> Value:
+        """``x[0]``, ``x[:, 1:]``, ``x[..., None]`` on a numpy array."""
+        parts: list[Any] = []
+        for element in node.slice:
+            part = element.slice
+            if isinstance(part, cst.Slice):
+                bounds = [self._slice_bound(b, scope) for b in (part.lower, part.upper, part.step)]
+                parts.append(slice(*bounds))
+                continue
+            value = self.eval(part.value, scope)
+            if isinstance(value, Const) and value.value is None:
+                parts.append(None)
+            elif isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
+                parts.append("int")
+            else:
+                return Array(Shape.unknown(), array.dtype, node=node)
+        return self.keras.numpy.index(array, parts, node)
 
     def _eval_slice_part(self, part: cst.BaseSlice, scope: Scope) -> None:
         if isinstance(part, cst.Index):

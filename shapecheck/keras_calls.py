@@ -34,6 +34,7 @@ from .shapes.dims import UNKNOWN, Dim, Shape, is_known
 from .shapes.errors import ShapeContradiction
 from .values import (
     UNKNOWN_VALUE,
+    Array,
     ClassVal,
     Const,
     DictVal,
@@ -106,7 +107,10 @@ class KerasSemantics:
     """The Keras-specific half of the interpreter."""
 
     def __init__(self, interp: "Interpreter") -> None:
+        from .numpy_calls import NumpySemantics
+
         self.interp = interp
+        self.numpy = NumpySemantics(interp)
 
     # ------------------------------------------------------------------ imports
     def do_import(self, node: cst.Import, scope: "Scope") -> None:
@@ -159,6 +163,8 @@ class KerasSemantics:
             return UNKNOWN_VALUE
         if isinstance(obj, Model):
             return self._model_attribute(obj, attr)
+        if isinstance(obj, Array):
+            return self.numpy.attribute(obj, attr)
         if isinstance(obj, Instance):
             value = obj.attrs.get(attr)
             if value is not None:
@@ -307,6 +313,8 @@ class KerasSemantics:
         """Call a module-level function or class by its path."""
         if path.startswith("builtins."):
             return self.call_builtin(path[len("builtins."):], args)
+        if path.startswith("numpy."):
+            return self.numpy.call(path[len("numpy."):], args, node)
         symbol = keras_api.classify(path)
         if symbol is None:
             if path.startswith("tensorflow.") and any(isinstance(v, Tensor) for v in args.values()):
@@ -332,6 +340,8 @@ class KerasSemantics:
                 {k: literal(v) for k, v in args.keywords.items()},
                 node,
             )
+        if kind == "to_categorical":
+            return self.to_categorical(args, node)
         if kind == "activation":
             if args.positional and isinstance(args.positional[0], Tensor):
                 return Tensor(args.positional[0].shape, node=node)
@@ -356,6 +366,9 @@ class KerasSemantics:
             if len(r) > 10_000:
                 return UNKNOWN_VALUE
             return Seq([Const(i) for i in r], is_tuple=False)
+        if name == "len" and len(pos) == 1 and isinstance(pos[0], Array):
+            dims = pos[0].shape.dims
+            return Const(dims[0]) if dims and is_known(dims[0]) else UNKNOWN_VALUE
         if name == "len" and len(pos) == 1:
             items = self.interp.iterate(pos[0])
             if items is not None:
@@ -417,8 +430,27 @@ class KerasSemantics:
             return UNKNOWN_VALUE
         if isinstance(receiver, Tensor):
             return UNKNOWN_VALUE
+        if isinstance(receiver, Array):
+            return self.numpy.method(receiver, method, args, node)
         self.forget(args.values())
         return UNKNOWN_VALUE
+
+    def to_categorical(self, args: Arguments, node: cst.Call) -> Value:
+        """``keras.utils.to_categorical(y, num_classes)``: one-hot labels (N, num_classes)."""
+        y = args.positional[0] if args.positional else args.keywords.get("x")
+        classes = args.positional[1] if len(args.positional) > 1 else args.keywords.get("num_classes", Const(None))
+        if not isinstance(y, Array) or y.shape.dims is None or not args.complete:
+            return UNKNOWN_VALUE
+        dims = y.shape.dims
+        if len(dims) >= 2 and dims[-1] == 1:
+            dims = dims[:-1]
+        if isinstance(classes, Const) and isinstance(classes.value, int) and not isinstance(classes.value, bool):
+            n: Dim = classes.value
+        elif isinstance(classes, Const) and classes.value is None and y.max_value is not None:
+            n = y.max_value + 1
+        else:
+            n = UNKNOWN
+        return Array(Shape(dims + (n,)), "float", onehot=True, node=node)
 
     def list_method(self, seq: Seq, method: str, args: Arguments) -> Value:
         """Python list methods that matter when layer lists are built up."""

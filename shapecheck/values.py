@@ -183,3 +183,36 @@ def literal(value: Value) -> Any:
     if isinstance(value, (Function, Ref, KerasObject)):
         return value
     return UNKNOWN
+
+
+@dataclass(eq=False)
+class Array(Value):
+    """A numpy array (or array-like data) with its shape, sample axis first.
+
+    ``dtype`` is the kind of its items ("int", "float", "bool", "object",
+    "str") when known; ``onehot`` marks labels made by ``to_categorical``;
+    ``max_value`` is the largest item of an int array when known (label ids).
+    """
+
+    shape: Shape
+    dtype: Optional[str] = None
+    onehot: bool = False
+    max_value: Optional[int] = None
+    node: Optional[cst.CSTNode] = None
+
+    def __repr__(self) -> str:
+        return f"Array{self.shape}"
+
+
+@dataclass(eq=False)
+class Generator(Value):
+    """What calling a generator function gives: the items it yields, as far as known.
+
+    ``count`` is the exact number of items when every loop around the yields
+    was followed; ``endless`` marks a ``while True`` around a yield.
+    """
+
+    function: "Function"
+    items: list[Value] = field(default_factory=list)
+    count: Optional[int] = None
+    endless: bool = False
