@@ -7,8 +7,10 @@ from shapecheck.rule import Rule
 from .batch_axis_concat import BatchAxisConcatRule
 from .binary_loss_softmax import BinaryLossSoftmaxRule
 from .categorical_loss_binary_output import CategoricalLossBinaryOutputRule
+from .data_shape import DataShapeRule
 from .from_logits_after_activation import FromLogitsAfterActivationRule
 from .invalid_syntax import InvalidSyntaxRule
+from .label_shape import LabelShapeRule
 from .layer_called_on_layer import LayerCalledOnLayerRule
 from .merge_layer_with_tensors import MergeLayerWithTensorsRule
 from .merge_mismatch import MergeMismatchRule
@@ -24,6 +26,7 @@ from .softmax_single_unit import SoftmaxSingleUnitRule
 from .stacked_rnn import StackedRnnRule
 from .unknown_identifier import UnknownIdentifierRule
 from .unknown_layer_argument import UnknownLayerArgumentRule
+from .unused_suppression import UnusedSuppressionRule
 
 ALL_RULES: list[type[Rule]] = sorted(
     [
@@ -46,7 +49,10 @@ ALL_RULES: list[type[Rule]] = sorted(
         RemovedApiRule,
         UnknownLayerArgumentRule,
         NonexistentKerasNameRule,
+        UnusedSuppressionRule,
         NumpyShapeRule,
+        DataShapeRule,
+        LabelShapeRule,
     ],
     key=lambda rule: rule.code,
 )

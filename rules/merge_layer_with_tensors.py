@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from shapecheck.events import LayerCreated
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.rule import Context, FixSpec, Invalid, Rule
 from shapecheck.shapes import catalog
 from shapecheck.values import Seq, Tensor
+
+from ._fix import construct_then_call
 
 
 class MergeLayerWithTensorsRule(Rule):
@@ -13,6 +15,7 @@ class MergeLayerWithTensorsRule(Rule):
 
     code = "SC106"
     name = "merge-layer-constructed-with-tensors"
+    fixable = True
     summary = "A merge layer class is constructed with the tensors it should merge"
     what = """
 Checks that the tensors to merge are passed to the layer *call*, not to the
@@ -61,9 +64,12 @@ outputs = keras.layers.Dense(1)(merged)
         """Report a merge class whose first positional argument holds tensors."""
         if self.applies(event):
             kind = event.layer.kind
+            replacement = construct_then_call(event.layer.node)
+            fix = FixSpec(f"Call `{kind}()` on the tensors", (replacement,)) if replacement else None
             ctx.report(
                 self,
                 event.layer.node,
                 f"`{kind}` is constructed with the tensors to merge, which makes them its first "
                 f"argument; use `{kind}()([...])` or `{kind.lower()}([...])`",
+                fix=fix,
             )

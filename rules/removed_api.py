@@ -5,8 +5,25 @@ from __future__ import annotations
 from shapecheck import keras_api
 from shapecheck import keras_tables as T
 from shapecheck.events import KerasCallKeywords, KerasName, LayerCreated, MethodCalled
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.rule import Context, FixSpec, Invalid, Rule
 from shapecheck.values import Model
+
+from ._fix import keyword_of, rename
+
+# Removed methods with a drop-in replacement, and the keywords the replacement
+# accepts (Keras 3's signatures): the fix is offered only when every keyword
+# carries over and at most the first argument is positional.
+_METHOD_RENAMES: dict[str, tuple[str, frozenset[str]]] = {
+    "fit_generator": ("fit", frozenset({
+        "x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split", "validation_data",
+        "shuffle", "class_weight", "sample_weight", "initial_epoch", "steps_per_epoch", "validation_steps",
+        "validation_batch_size", "validation_freq"})),
+    "predict_generator": ("predict", frozenset({"x", "batch_size", "verbose", "steps", "callbacks"})),
+    "evaluate_generator": ("evaluate", frozenset({
+        "x", "y", "batch_size", "verbose", "sample_weight", "steps", "callbacks", "return_dict"})),
+}
+_LAYER_KEYWORD_RENAMES = {"return_states": "return_state"}
+_OPTIMIZER_KEYWORD_RENAMES = {"lr": "learning_rate"}
 
 
 class RemovedApiRule(Rule):
@@ -14,6 +31,7 @@ class RemovedApiRule(Rule):
 
     code = "SC301"
     name = "removed-api"
+    fixable = True
     summary = "A Keras API that no longer exists in Keras 3"
     what = """
 Reports APIs that tutorials still show but Keras 3 removed: `fit_generator`,
@@ -79,7 +97,8 @@ model.fit_generator(iter([]), steps_per_epoch=1)
             return
         removed = keras_api.REMOVED_METHODS.get(event.method)
         if removed is not None and event.method not in T.MODEL_ATTRIBUTES:
-            ctx.report(self, event.method_node, f"{removed.what}; {removed.instead}")
+            ctx.report(self, event.method_node, f"{removed.what}; {removed.instead}",
+                       fix=self._method_fix(event))
         if event.method in ("fit", "evaluate", "predict"):
             for key, arg in event.keywords.items():
                 gone = keras_api.REMOVED_FIT_KEYWORDS.get(key)
@@ -91,7 +110,13 @@ model.fit_generator(iter([]), steps_per_epoch=1)
         for key, node in event.unknown_keywords:
             removed = keras_api.REMOVED_LAYER_KEYWORDS.get(key)
             if removed is not None:
-                ctx.report(self, node, f"{removed.what}; {removed.instead}")
+                fix = None
+                new_key = _LAYER_KEYWORD_RENAMES.get(key)
+                given = {arg.keyword.value for arg in getattr(event.layer.node, "args", ()) if arg.keyword}
+                if new_key is not None and new_key not in given:
+                    replacement = rename(node, new_key)
+                    fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,)) if replacement else None
+                ctx.report(self, node, f"{removed.what}; {removed.instead}", fix=fix)
 
     def on_keras_call_keywords(self, ctx: Context, event: KerasCallKeywords) -> None:
         """Report `lr=` and other removed optimizer keywords."""
@@ -100,4 +125,24 @@ model.fit_generator(iter([]), steps_per_epoch=1)
         for key, node in event.keywords.items():
             removed = keras_api.REMOVED_OPTIMIZER_KEYWORDS.get(key)
             if removed is not None:
-                ctx.report(self, node, f"{removed.what}; {removed.instead}")
+                fix = None
+                new_key = _OPTIMIZER_KEYWORD_RENAMES.get(key)
+                keyword = keyword_of(event.node, node)
+                if new_key is not None and new_key not in event.keywords and keyword is not None:
+                    replacement = rename(keyword, new_key)
+                    fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,)) if replacement else None
+                ctx.report(self, node, f"{removed.what}; {removed.instead}", fix=fix)
+
+    @staticmethod
+    def _method_fix(event: MethodCalled) -> FixSpec | None:
+        """``fit_generator(...)`` -> ``fit(...)`` when the arguments mean the same to both."""
+        if event.method not in _METHOD_RENAMES:
+            return None
+        new_method, accepted = _METHOD_RENAMES[event.method]
+        args = getattr(event.node, "args", None)
+        if args is None or any(arg.star for arg in args):
+            return None
+        if sum(arg.keyword is None for arg in args) > 1 or not set(event.keywords) <= accepted:
+            return None
+        replacement = rename(event.method_node, new_method)
+        return FixSpec(f"Replace `{event.method}` with `{new_method}`", (replacement,)) if replacement else None

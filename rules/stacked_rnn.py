@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from shapecheck.events import ShapeProblem
-from shapecheck.rule import Context, Invalid, Rule
-from shapecheck.shapes.errors import RankMismatch
+from collections import Counter
 
+from shapecheck.events import LayerCreated, ShapeProblem
+from shapecheck.rule import Context, Finding, FixSpec, Invalid, Rule
+from shapecheck.shapes.errors import RankMismatch
+from shapecheck.values import Layer
+
+from ._fix import set_keyword
 from ._shape import is_stacked_rnn_problem, last_output_rnn
 
 
@@ -14,6 +18,7 @@ class StackedRnnRule(Rule):
 
     code = "SC102"
     name = "stacked-rnn-missing-return-sequences"
+    fixable = True
     summary = "An RNN is fed the last output of another RNN instead of its sequence"
     what = """
 Checks that an RNN (`LSTM`, `GRU`, `SimpleRNN`, also inside `Bidirectional`)
@@ -54,6 +59,14 @@ model = keras.Sequential([
         ),
     ]
 
+    def __init__(self) -> None:
+        self._created: Counter[int] = Counter()
+        self._pending: list[tuple[Finding, Layer]] = []
+
+    def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
+        """Count how often each constructor call makes a layer (a helper called twice makes two)."""
+        self._created[id(event.layer.node)] += 1
+
     def on_shape_problem(self, ctx: Context, event: ShapeProblem) -> None:
         """Report the rank problem of a sequence layer fed by an RNN's last output."""
         if not is_stacked_rnn_problem(event):
@@ -62,7 +75,7 @@ model = keras.Sequential([
         tensor = event.inputs[event.error.input_index]
         rnn = last_output_rnn(tensor)
         assert rnn is not None and tensor.producer is not None
-        ctx.report(
+        finding = ctx.report(
             self,
             event.node,
             f"`{event.layer.kind}` {event.error.message} from the `{rnn.kind}` on line {{0}}, "
@@ -70,3 +83,20 @@ model = keras.Sequential([
             [(rnn.node, "add `return_sequences=True` here")],
             refs=[tensor.producer.node],
         )
+        self._pending.append((finding, rnn))
+
+    def finish(self, ctx: Context) -> None:
+        """Offer the fix where it changes only this RNN: made once, applied once."""
+        for finding, rnn in self._pending:
+            inner = rnn.config.get("layer") if rnn.kind == "Bidirectional" else rnn
+            if not isinstance(inner, Layer) or len(rnn.calls) > 1:
+                continue
+            if self._created[id(inner.node)] != 1 or self._created[id(rnn.node)] != 1:
+                continue
+            given = inner.args.get("return_sequences")
+            if given is not None and not any(arg.value is given and arg.keyword is not None
+                                             for arg in getattr(inner.node, "args", ())):
+                continue  # passed positionally: leave it to a person
+            replacement = set_keyword(inner.node, "return_sequences", "True")
+            if replacement is not None:
+                finding.fix = FixSpec(f"Add `return_sequences=True` to the `{inner.kind}`", (replacement,))

@@ -13,10 +13,11 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 import libcst as cst
 
 from .diagnostics import Diagnostic, Location, Note, Severity
+from .fixes import build_fix
 from .interpreter import Interpreter
 from .positions import locate
 from .rule import Context, Finding, Rule
-from .suppressions import Suppressions
+from .suppressions import BLANKET, Suppressions
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,10 @@ class Settings:
 
 
 def default_settings() -> Settings:
-    """Every rule, at its default severity."""
+    """Every rule that is on by default (opt-in rules are not), at its default severity."""
     from .registry import all_rules
 
-    return Settings(tuple(all_rules()))
+    return Settings(tuple(rule for rule in all_rules() if not rule.opt_in))
 
 
 def mentions_keras(source: str) -> bool:
@@ -51,14 +52,18 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
     settings = settings or default_settings()
     if not mentions_keras(source):
         return []
+    suppressions = Suppressions(source)
+    if suppressions.ignores_file():
+        return []
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         return _syntax_error(error, filename, settings)
     context = Context()
     handlers: dict[str, list[Callable[[Context, Any], None]]] = defaultdict(list)
-    for rule_class in settings.rules:
-        for event, handler in rule_class().hooks().items():
+    rules = [rule_class() for rule_class in settings.rules]
+    for rule in rules:
+        for event, handler in rule.hooks().items():
             handlers[event].append(handler)
 
     def emit(event: Any) -> None:
@@ -67,9 +72,15 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
             handler(context, event)
 
     Interpreter(module, emit).run()
-    if not context.findings:
-        return []
-    return _place(module, source, filename, _dedupe(context.findings), settings)
+    context.current_event = None
+    for rule in rules:
+        rule.finish(context)
+    diagnostics = _place(module, source, filename, _dedupe(context.findings), settings, suppressions) \
+        if context.findings else []
+    unused = unused_suppressions(suppressions, filename, settings)
+    if unused:
+        diagnostics = sorted(diagnostics + unused, key=Diagnostic.sort_key)
+    return diagnostics
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
@@ -85,14 +96,13 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Finding],
-           settings: Settings) -> list[Diagnostic]:
+           settings: Settings, suppressions: Suppressions) -> list[Diagnostic]:
     nodes: list[cst.CSTNode] = []
     for finding in findings:
         nodes.append(finding.node)
         nodes.extend(node for node, _ in finding.notes)
         nodes.extend(finding.refs)
     ranges = locate(module, nodes)
-    suppressions = Suppressions(source)
     diagnostics = []
     for finding in findings:
         where = ranges.get(id(finding.node))
@@ -113,8 +123,9 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
                 notes.append(Note(text, Location(note_range.start.line, note_range.start.column + 1),
                                   Location(note_range.end.line, note_range.end.column + 1)))
         rule = finding.rule
+        fix = build_fix(module, finding.fix) if finding.fix is not None else None
         diagnostics.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(type(rule)),
-                                      message, start, end, tuple(notes), event=finding.event))
+                                      message, start, end, tuple(notes), event=finding.event, fix=fix))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
 
@@ -129,3 +140,39 @@ def _syntax_error(error: cst.ParserSyntaxError, filename: str, settings: Setting
     where = Location(error.editor_line, error.editor_column)
     message = f"invalid syntax: {error.message}"
     return [Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message, where, where)]
+
+
+def unused_suppressions(suppressions: Suppressions, filename: str, settings: Settings) -> list[Diagnostic]:
+    """SC900 findings for suppressions that silenced nothing (only when SC900 is selected).
+
+    A code is judged only when its rules ran; ``# noqa`` without codes and
+    codes of other tools (``# noqa: E501``) are never reported.
+    """
+    from .registry import rule_by_code, select
+
+    rule = rule_by_code("SC900")
+    if rule is None or rule not in settings.rules:
+        return []
+    enabled = {r.code for r in settings.rules}
+    found = []
+    for item in suppressions.all():
+        if item.codes is None:
+            unused = [] if item.kind == "noqa" or BLANKET in item.used else ["all findings"]
+        else:
+            unused = []
+            for token in item.codes:
+                named = select(token)
+                if token in item.used or (item.kind == "noqa" and not named):
+                    continue
+                if named and not all(r.code in enabled for r in named):
+                    continue  # a rule that did not run cannot be judged
+                unused.append(token)
+        if not unused:
+            continue
+        what = ", ".join(f"`{t}`" for t in unused) if item.codes is not None else "anything"
+        message = f"unused suppression: `{item.text}` does not silence {what}"
+        if item.kind == "ignore-file":
+            message = f"unused suppression: `{item.text}` does not silence {what} in this file"
+        found.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message,
+                                Location(item.row, item.column), Location(item.row, item.end_column)))
+    return found

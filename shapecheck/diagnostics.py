@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Optional
 
 
 class Severity(str, Enum):
@@ -36,6 +36,23 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text from ``location`` up to ``end_location`` (exclusive) with ``content``."""
+
+    location: Location
+    end_location: Location
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe, automatic fix of one finding: what it does and its text edits."""
+
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding of one rule in one file."""
 
@@ -50,6 +67,8 @@ class Diagnostic:
     # The interpreter event behind the finding (layers, tensors, model): what
     # --confirm rebuilds. Not part of equality, printing or any output format.
     event: Any = field(default=None, compare=False, repr=False, hash=False)
+    # The safe fix of this finding, if its rule has one (``--fix``, code actions).
+    fix: Optional[Fix] = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, line, column, code (then message, for stability)."""

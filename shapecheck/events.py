@@ -143,3 +143,17 @@ class NumpyProblem:
     node: cst.CSTNode
 
     name = "numpy_problem"
+
+
+@dataclass
+class DataFed:
+    """Data given to ``fit``/``evaluate``/``predict``/``train_on_batch``... of a model."""
+
+    model: Model
+    method: str
+    x: Value
+    y: Optional[Value]
+    node: cst.CSTNode
+    keywords: dict[str, Value]
+
+    name = "data_fed"

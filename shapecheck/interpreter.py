@@ -473,7 +473,13 @@ class Interpreter:
                         return
                 obj.items.clear()
             elif isinstance(obj, Seq) and not obj.is_tuple:
-                obj.items = [UNKNOWN_VALUE] * len(obj.items)
+                index = target.slice[0].slice if len(target.slice) == 1 else None
+                key = self.eval(index.value, scope) if isinstance(index, cst.Index) else UNKNOWN_VALUE
+                if isinstance(key, Const) and isinstance(key.value, int) and not isinstance(key.value, bool) \
+                        and -len(obj.items) <= key.value < len(obj.items):
+                    obj.items[key.value] = value
+                else:
+                    obj.items = [UNKNOWN_VALUE] * len(obj.items)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, UNKNOWN_VALUE, scope)
 

@@ -18,6 +18,7 @@ from . import keras_api
 from . import keras_tables as T
 from .events import (
     Compiled,
+    DataFed,
     IdentifierString,
     KerasCallKeywords,
     KerasName,
@@ -60,6 +61,7 @@ _PURE_BUILTINS = frozenset(
 )
 
 _MODEL_BUILDERS = {"add", "pop", "compile", "build"}
+_DATA_METHODS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"}
 
 
 class Arguments:
@@ -435,10 +437,28 @@ class KerasSemantics:
         self.forget(args.values())
         return UNKNOWN_VALUE
 
+    def feed(self, model: Model, method: str, args: Arguments, node: cst.Call) -> None:
+        """``model.fit(x, y, ...)``: tell the data rules what the model is given."""
+        pos, kw = args.positional, args.keywords
+        x = pos[0] if pos else kw.get("x", UNKNOWN_VALUE)
+        takes_y = not method.startswith("predict")
+        y = (pos[1] if len(pos) > 1 else kw.get("y")) if takes_y else None
+        self.interp.emit(DataFed(model, method, self._as_data(x), self._as_data(y) if y is not None else None,
+                                 node, dict(kw)))
+
+    def _as_data(self, value: Value) -> Value:
+        """Nested Python lists of numbers are read as the array Keras would make of them."""
+        if isinstance(value, Seq) and value.items and not any(isinstance(v, (Array, Tensor)) for v in value.items):
+            array = self.numpy.from_literal(value, None, None, report=False)  # type: ignore[arg-type]
+            return array
+        return value
+
     def to_categorical(self, args: Arguments, node: cst.Call) -> Value:
         """``keras.utils.to_categorical(y, num_classes)``: one-hot labels (N, num_classes)."""
         y = args.positional[0] if args.positional else args.keywords.get("x")
         classes = args.positional[1] if len(args.positional) > 1 else args.keywords.get("num_classes", Const(None))
+        if isinstance(y, Seq):
+            y = self._as_data(y)
         if not isinstance(y, Array) or y.shape.dims is None or not args.complete:
             return UNKNOWN_VALUE
         dims = y.shape.dims
@@ -482,6 +502,9 @@ class KerasSemantics:
             return Const(None)
         if method == "pop":
             self.make_opaque(model)
+            return UNKNOWN_VALUE
+        if method in _DATA_METHODS:
+            self.feed(model, method, args, node)
             return UNKNOWN_VALUE
         if method in ("summary", "fit", "evaluate", "predict", "save", "train_on_batch",
                       "test_on_batch", "predict_on_batch", "count_params", "get_config", "to_json",
@@ -690,6 +713,8 @@ class KerasSemantics:
             model.layers.append(value)
             result = self.apply_layer(value, start, node, node)
             model.output = result if isinstance(result, Tensor) else Tensor(Shape.unknown())
+            if value.broken:
+                self.make_opaque(model)  # Keras cannot build this model: nothing downstream is checked
             return
         if isinstance(value, Model):
             start = model.output or Tensor(Shape.unknown())
@@ -749,6 +774,7 @@ class KerasSemantics:
             if isinstance(value, Const) and isinstance(value.value, str):
                 self.interp.emit(IdentifierString("metric", value.value, value_node))
         model.compiled = True
+        model.loss = loss
         self.interp.emit(Compiled(model, loss, loss_node, optimizer, optimizer_node, metrics, node))
 
 

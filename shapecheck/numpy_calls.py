@@ -78,7 +78,7 @@ class NumpySemantics:
         self.interp.emit(NumpyProblem(message, node))
 
     # -------------------------------------------------------------- literals
-    def from_literal(self, value: Value, node: cst.CSTNode, dtype: Optional[str]) -> Value:
+    def from_literal(self, value: Value, node: cst.CSTNode, dtype: Optional[str], report: bool = True) -> Value:
         """``np.array(nested lists)``: its shape, or a problem when it is ragged."""
         if isinstance(value, Array):
             return Array(value.shape, dtype or value.dtype, value.onehot, value.max_value, node)
@@ -89,14 +89,15 @@ class NumpySemantics:
             return UNKNOWN_VALUE
         dims, kinds, ragged, max_int = result
         if ragged:
-            if dtype != "object":
+            if dtype != "object" and report:
                 self.problem(node, "`np.array` of nested sequences with different lengths is ragged: numpy "
                                    "raises `ValueError: ... inhomogeneous shape`; pad the rows to one length or "
                                    "pass `dtype=object`")
             return UNKNOWN_VALUE
         kind = dtype or ("float" if "float" in kinds else "int" if "int" in kinds else
                          "bool" if "bool" in kinds else "str" if "str" in kinds else None)
-        return Array(Shape(dims), kind, max_value=max_int if kind == "int" else None, node=node)
+        return Array(Shape(dims), kind, onehot=_is_onehot(value, dims),
+                     max_value=max_int if kind == "int" else None, node=node)
 
     # ---------------------------------------------------------------- calls
     def call(self, name: str, args: "Arguments", node: cst.CSTNode) -> Value:
@@ -398,6 +399,19 @@ class NumpySemantics:
                 return Array(Shape.unknown(), array.dtype, node=node)
         out.extend(dims[axis:])
         return Array(Shape(out), array.dtype, array.onehot and len(out) == len(dims), array.max_value, node)
+
+
+def _is_onehot(value: Value, dims: tuple[Dim, ...]) -> bool:
+    """A literal matrix whose rows each hold a single 1 and zeros elsewhere."""
+    if len(dims) != 2 or not is_known(dims[1]) or dims[1] < 2 or not isinstance(value, Seq):  # type: ignore[operator]
+        return False
+    for row in value.items:
+        if not isinstance(row, Seq):
+            return False
+        items = [v.value if isinstance(v, Const) else None for v in row.items]
+        if sorted(items, key=repr) != sorted([1] + [0] * (len(items) - 1), key=repr):
+            return False
+    return True
 
 
 def _conflict(column: Sequence[Dim]) -> bool:

@@ -29,6 +29,16 @@ class Invalid:
     raises: bool = True
 
 
+@dataclass(frozen=True)
+class FixSpec:
+    """A rule's safe fix as libcst node replacements: each old node (from the
+    checked module) is replaced by its new node; the checker turns this into
+    text edits, so everything else in the file is left byte for byte."""
+
+    description: str
+    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+
+
 @dataclass
 class Finding:
     """A finding before positions are known: nodes, not line numbers."""
@@ -39,6 +49,7 @@ class Finding:
     notes: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     refs: list[cst.CSTNode] = field(default_factory=list)
     event: Any = None  # the interpreter event being handled when the finding was made
+    fix: Optional[FixSpec] = None
 
 
 class Context:
@@ -55,13 +66,18 @@ class Context:
         message: str,
         notes: Sequence[tuple[cst.CSTNode, str]] = (),
         refs: Sequence[cst.CSTNode] = (),
-    ) -> None:
-        """Record a finding of ``rule`` at ``node``.
+        fix: Optional[FixSpec] = None,
+    ) -> Finding:
+        """Record a finding of ``rule`` at ``node`` and return it.
 
         ``message`` may hold ``{0}``, ``{1}``... which become the line numbers
-        of the nodes in ``refs`` once positions are known.
+        of the nodes in ``refs`` once positions are known.  ``fix`` is the
+        finding's safe fix; a rule may also set ``finding.fix`` later (in
+        :meth:`Rule.finish`, once the whole file has been seen).
         """
-        self.findings.append(Finding(rule, node, message, list(notes), list(refs), self.current_event))
+        finding = Finding(rule, node, message, list(notes), list(refs), self.current_event, fix)
+        self.findings.append(finding)
+        return finding
 
 
 class Rule:
@@ -75,6 +91,13 @@ class Rule:
     why: ClassVar[str]
     VALID: ClassVar[list[str]] = []
     INVALID: ClassVar[list[Invalid]] = []
+    # Fixable rules offer a safe fix for (some of) their findings (``--fix``).
+    fixable: ClassVar[bool] = False
+    # Opt-in rules run only when selected by their exact code or name.
+    opt_in: ClassVar[bool] = False
+
+    def finish(self, ctx: Context) -> None:
+        """Called once after the interpreter has walked the whole file (default: nothing)."""
 
     def hooks(self) -> dict[str, Callable[[Context, Any], None]]:
         """The event handlers this rule defines, by event name."""

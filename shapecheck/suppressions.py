@@ -1,43 +1,110 @@
-"""Inline suppressions: ``# noqa``, ``# noqa: SC102``, ``# shapecheck: ignore[SC102]``.
+"""Suppression comments: ``# noqa``, ``# noqa: SC102``, ``# shapecheck: ignore[SC102]``
+on a line, and ``# shapecheck: ignore-file`` (or ``ignore-file[SC102]``) for a whole file.
 
-A suppression applies to findings that start on its line.  Codes may be
-given as codes, prefixes or readable names.
+A line suppression applies to findings that start on its line.  Codes may be
+given as codes, prefixes or readable names.  Each suppression remembers which
+of its codes silenced something, so the opt-in rule SC900 can report the
+ones that did not.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
-_IGNORE = re.compile(r"#\s*shapecheck:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
+_TOKEN = r"(?:[A-Za-z]+[0-9]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)"
+_NOQA = re.compile(rf"#\s*noqa(?::[ \t]*(?P<codes>{_TOKEN}(?:(?:[ \t]*,[ \t]*|[ \t]+){_TOKEN})*))?",
+                   re.IGNORECASE)
+_IGNORE_FILE = re.compile(r"#\s*shapecheck:\s*ignore-file(?:\[(?P<codes>[^\]]*)\])?")
+_IGNORE = re.compile(r"#\s*shapecheck:\s*ignore(?![\w-])(?:\[(?P<codes>[^\]]*)\])?")
+BLANKET = "*"
+
+
+@dataclass
+class Suppression:
+    """One suppression comment (or one part of a comment).
+
+    ``codes`` is None for a blanket suppression.  ``row``/``column`` are 1-based
+    and point at the ``#``.
+    """
+
+    kind: str  # "noqa", "ignore" or "ignore-file"
+    row: int
+    column: int
+    end_column: int
+    text: str
+    codes: Optional[tuple[str, ...]]
+    used: set[str] = field(default_factory=set)
+
+    def matches(self, code: str, name: str) -> Optional[str]:
+        """The token of this suppression that silences ``code`` (BLANKET for all), or None."""
+        if self.codes is None:
+            return BLANKET
+        for token in self.codes:
+            if code.startswith(token.upper()) or token == name:
+                return token
+        return None
+
+
+def _comments(source: str) -> Iterator[tuple[int, int, str]]:
+    """(row, 0-based column, text) of each comment; falls back to a line scan
+    when the file does not tokenize."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                yield tok.start[0], tok.start[1], tok.string
+        return
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    for row, line in enumerate(source.splitlines(), start=1):
+        index = line.find("#")
+        if index >= 0:
+            yield row, index, line[index:]
+
+
+def _codes(raw: Optional[str]) -> Optional[tuple[str, ...]]:
+    if raw is None:
+        return None
+    codes = tuple(c for c in re.split(r"[\s,]+", raw) if c)
+    return codes or None
 
 
 class Suppressions:
-    """The suppression comments of one file, by line."""
+    """The suppression comments of one file."""
 
     def __init__(self, source: str) -> None:
-        self.by_line: dict[int, set[str] | None] = {}
-        if "noqa" not in source and "shapecheck:" not in source:
+        self.file_level: list[Suppression] = []
+        self.by_line: dict[int, list[Suppression]] = {}
+        if "noqa" not in source.lower() and "shapecheck:" not in source:
             return
-        for number, line in enumerate(source.splitlines(), start=1):
-            if "#" not in line:
-                continue
-            for pattern in (_NOQA, _IGNORE):
-                match = pattern.search(line)
-                if match is None:
-                    continue
-                codes = match.group("codes")
-                if not codes:
-                    self.by_line[number] = None
-                elif self.by_line.get(number, set()) is not None:
-                    found = {c.strip() for c in re.split(r"[\s,]+", codes) if c.strip()}
-                    self.by_line.setdefault(number, set()).update(found)  # type: ignore[union-attr]
+        for row, column, comment in _comments(source):
+            for kind, pattern in (("ignore-file", _IGNORE_FILE), ("ignore", _IGNORE), ("noqa", _NOQA)):
+                for match in pattern.finditer(comment):
+                    item = Suppression(kind, row, column + match.start() + 1, column + match.end() + 1,
+                                       match.group(0), _codes(match.group("codes")))
+                    if kind == "ignore-file":
+                        self.file_level.append(item)
+                    else:
+                        self.by_line.setdefault(row, []).append(item)
+
+    def ignores_file(self) -> bool:
+        """True when a blanket ``# shapecheck: ignore-file`` silences the whole file."""
+        return any(s.codes is None for s in self.file_level)
 
     def suppressed(self, line: int, code: str, name: str) -> bool:
-        """True when a comment on ``line`` silences ``code``."""
-        if line not in self.by_line:
-            return False
-        codes = self.by_line[line]
-        if codes is None:
-            return True
-        return any(code.startswith(c.upper()) or c == name for c in codes)
+        """True when a comment silences ``code`` on ``line`` (recording which comment did)."""
+        hit = False
+        for item in self.file_level + self.by_line.get(line, []):
+            token = item.matches(code, name)
+            if token is not None:
+                item.used.add(token)
+                hit = True
+        return hit
+
+    def all(self) -> list[Suppression]:
+        """Every suppression of the file, in source order."""
+        items = self.file_level + [s for line in sorted(self.by_line) for s in self.by_line[line]]
+        return sorted(items, key=lambda s: (s.row, s.column))

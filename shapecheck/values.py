@@ -156,6 +156,7 @@ class Model(Value):
     output: Optional[Tensor] = None
     opaque: bool = False
     compiled: bool = False
+    loss: Any = None  # the loss value given to compile()
 
 
 @dataclass(eq=False)

@@ -1,0 +1,115 @@
+"""SC403 label-shape."""
+
+from __future__ import annotations
+
+from shapecheck import keras_tables as T
+from shapecheck.events import DataFed
+from shapecheck.outputs import loss_info, model_output
+from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.shapes.dims import is_known
+
+from ._data import data_arrays
+
+
+class LabelShapeRule(Rule):
+    """Report labels that do not match the loss or the model's output."""
+
+    code = "SC403"
+    name = "label-shape"
+    summary = "The labels passed to fit do not match the loss or the output"
+    what = """
+Compares the labels `y` given to `fit`/`evaluate`/`train_on_batch` with the
+loss from `compile` and the model's output: integer class ids with
+`categorical_crossentropy`, one-hot labels with
+`sparse_categorical_crossentropy`, more classes than output units, and label
+columns that cannot match the output's units.
+"""
+    why = """
+`categorical_crossentropy` wants one row of probabilities per sample (use
+`keras.utils.to_categorical`), `sparse_categorical_crossentropy` wants one
+integer per sample. Mixing them up fails with a shape error at the first
+training step, and a label id beyond the output units fails inside the loss.
+"""
+    VALID = [
+        """
+import numpy as np
+import keras
+from keras import layers
+
+x = np.random.rand(6, 4)
+y = np.array([0, 2, 4, 0, 2, 4])
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(5, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(x, y, epochs=1, verbose=0)
+""",
+    ]
+    INVALID = [
+        Invalid(
+            """
+import numpy as np
+import keras
+from keras import layers
+
+x = np.random.rand(6, 4)
+y = keras.utils.to_categorical(np.array([0, 2, 4, 0, 2, 4]), 5)
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(5, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(x, y, epochs=1, verbose=0)
+"""
+        ),
+        Invalid(
+            """
+import numpy as np
+import keras
+from keras import layers
+
+x = np.random.rand(6, 4)
+y = np.array([0, 2, 4, 0, 2, 4])
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(5, activation="softmax")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+model.fit(x, y, epochs=1, verbose=0)
+"""
+        ),
+    ]
+
+    def on_data_fed(self, ctx: Context, event: DataFed) -> None:
+        """Compare y with the loss and the model's output."""
+        model = event.model
+        if event.y is None or model.loss is None:
+            return
+        ys = data_arrays(event.y)
+        tensor = model_output(model)
+        loss = loss_info(model.loss, T.LOSS_ALIASES, T.LOSS_CLASSES)
+        if ys is None or len(ys) != 1 or tensor is None or loss is None or tensor.shape.dims is None:
+            return
+        y = ys[0]
+        dims = y.shape.dims
+        out = tensor.shape.dims
+        units = out[-1] if out else None
+        if dims is None or not is_known(units):
+            return
+        class_ids = y.dtype == "int" and not y.onehot and (len(dims) == 1 or (len(dims) == 2 and dims[1] == 1))
+        onehot = y.onehot or (len(dims) == 2 and is_known(dims[1]) and dims[1] > 1 and y.dtype == "float"
+                              and loss.name == "sparse_categorical_crossentropy" and dims[1] == units)
+        if loss.name == "categorical_crossentropy" and class_ids and units > 1:  # type: ignore[operator]
+            self._report(ctx, event, f"labels of shape {y.shape} are class ids, but `categorical_crossentropy` "
+                                     f"expects one-hot rows of {units}; use `sparse_categorical_crossentropy` "
+                                     "or `keras.utils.to_categorical(y)`")
+        elif loss.name == "sparse_categorical_crossentropy" and (y.onehot or onehot) and len(dims) == 2:
+            self._report(ctx, event, f"labels of shape {y.shape} are one-hot, but "
+                                     "`sparse_categorical_crossentropy` expects one class id per sample; use "
+                                     "`categorical_crossentropy` or `np.argmax(y, axis=-1)`")
+        elif loss.name == "sparse_categorical_crossentropy" and class_ids and y.max_value is not None \
+                and y.max_value >= units:  # type: ignore[operator]
+            self._report(ctx, event, f"the labels go up to class {y.max_value}, but the model outputs only "
+                                     f"{units} classes (0 to {units - 1})")  # type: ignore[operator]
+        elif len(dims) == len(out) and len(dims) >= 2 and not class_ids:
+            for axis in range(1, len(dims)):
+                a, b = dims[axis], out[axis]
+                if is_known(a) and is_known(b) and a != b and a != 1 and b != 1:
+                    self._report(ctx, event, f"labels of shape {y.shape} cannot match the model's output "
+                                             f"{tensor.shape} (axis {axis}: {a} against {b})")
+                    return
+
+    def _report(self, ctx: Context, event: DataFed, message: str) -> None:
+        ctx.report(self, event.node, f"`{event.method}` receives {message}")

@@ -1,0 +1,142 @@
+"""Safe fixes: from a rule's node replacements to text edits, and applying them.
+
+A rule describes its fix as libcst node replacements (:class:`~shapecheck.rule.FixSpec`).
+:func:`build_fix` renders the module with those nodes replaced and keeps only
+the changed span as a text edit, so indentation, comments and formatting
+elsewhere stay byte for byte.  :func:`apply_fixes` applies the edits of
+non-overlapping fixes; :func:`fix_source` repeats check-and-apply until
+nothing more changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import libcst as cst
+
+from .diagnostics import Diagnostic, Edit, Fix, Location
+
+if TYPE_CHECKING:
+    from .checker import Settings
+    from .rule import FixSpec
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+MAX_PASSES = 10
+
+
+class LineIndex:
+    """Converts between string offsets and 1-based (row, column) positions."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.length = len(text)
+
+    def location(self, offset: int) -> Location:
+        """The 1-based row and column of ``offset``."""
+        row = bisect.bisect_right(self.starts, offset) - 1
+        return Location(row + 1, offset - self.starts[row] + 1)
+
+    def offset(self, location: Location) -> int:
+        """The string offset of a 1-based ``location`` (clamped to the text)."""
+        row = min(max(location.row, 1), len(self.starts)) - 1
+        return min(self.starts[row] + location.column - 1, self.length)
+
+
+def build_fix(module: cst.Module, spec: "FixSpec") -> Optional[Fix]:
+    """The text edit that turns ``module`` into ``module`` with ``spec`` applied.
+
+    Returns None when the replacement changes nothing or cannot be rendered.
+    """
+    try:
+        new_module = module
+        for old, new in spec.replacements:
+            new_module = new_module.deep_replace(old, new)  # type: ignore[assignment]
+        before, after = module.code, new_module.code  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - a fix that cannot be rendered is simply not offered
+        return None
+    if before == after:
+        return None
+    prefix = 0
+    limit = min(len(before), len(after))
+    while prefix < limit and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]):
+        suffix += 1
+    # Widen to whole words, so that `False` -> `True` reads as that and not `Fals` -> `Tru`.
+    while prefix > 0 and _word(before[prefix - 1]):
+        prefix -= 1
+    while suffix > 0 and _word(before[len(before) - suffix]):
+        suffix -= 1
+    index = LineIndex(before)
+    edit = Edit(index.location(prefix), index.location(len(before) - suffix),
+                after[prefix:len(after) - suffix])
+    return Fix(spec.description, (edit,))
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def apply_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, int]:
+    """Apply the fixes of ``diagnostics`` whose edits do not overlap; return the text and how many applied."""
+    index = LineIndex(source)
+    spans: list[tuple[int, int, int, Fix]] = []
+    for order, d in enumerate(diagnostics):
+        if d.fix is None or not d.fix.edits:
+            continue
+        offsets = [(index.offset(e.location), index.offset(e.end_location)) for e in d.fix.edits]
+        spans.append((min(s for s, _ in offsets), max(e for _, e in offsets), order, d.fix))
+    spans.sort(key=lambda item: (item[0], item[1], item[2]))
+    chosen: list[Fix] = []
+    edits: list[tuple[int, int, str]] = []
+    last_start, last_end = -1, -1
+    seen: set[Fix] = set()
+    for start, end, _, fix in spans:
+        if fix in seen:
+            continue  # two findings with one and the same fix
+        if start < last_end or (start == end == last_start):
+            continue  # overlaps a fix already chosen: the next pass gets it
+        seen.add(fix)
+        chosen.append(fix)
+        for e in fix.edits:
+            edits.append((index.offset(e.location), index.offset(e.end_location), e.content))
+        last_start, last_end = start, end
+    text = source
+    for start, end, content in sorted(edits, reverse=True):
+        text = text[:start] + content + text[end:]
+    return text, len(chosen)
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The outcome of fixing one file."""
+
+    source: str
+    fixed: int
+    diagnostics: list[Diagnostic]
+
+
+def fix_source(source: str, filename: str, settings: "Settings") -> FixResult:
+    """Check, apply safe fixes, and re-check until no fix applies (at most a few passes).
+
+    ``diagnostics`` are the findings left in the final text.
+    """
+    from .checker import check_source
+
+    fixed = 0
+    diagnostics = check_source(source, filename, settings)
+    for _ in range(MAX_PASSES):
+        if not any(d.fix is not None for d in diagnostics):
+            break
+        new_source, count = apply_fixes(source, diagnostics)
+        if count == 0 or new_source == source:
+            break
+        new_diagnostics = check_source(new_source, filename, settings)
+        if any(d.code == "SC001" for d in new_diagnostics) and not any(d.code == "SC001" for d in diagnostics):
+            break  # never turn a parsing file into one that does not parse
+        source, diagnostics, fixed = new_source, new_diagnostics, fixed + count
+    return FixResult(source, fixed, diagnostics)
