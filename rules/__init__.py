@@ -8,9 +8,11 @@ from .batch_axis_concat import BatchAxisConcatRule
 from .binary_loss_softmax import BinaryLossSoftmaxRule
 from .categorical_loss_binary_output import CategoricalLossBinaryOutputRule
 from .data_shape import DataShapeRule
+from .finite_generator import FiniteGeneratorRule
 from .from_logits_after_activation import FromLogitsAfterActivationRule
 from .invalid_syntax import InvalidSyntaxRule
 from .label_shape import LabelShapeRule
+from .lambda_batch_axis import LambdaBatchAxisRule
 from .layer_called_on_layer import LayerCalledOnLayerRule
 from .merge_layer_with_tensors import MergeLayerWithTensorsRule
 from .merge_mismatch import MergeMismatchRule
@@ -53,6 +55,8 @@ ALL_RULES: list[type[Rule]] = sorted(
         NumpyShapeRule,
         DataShapeRule,
         LabelShapeRule,
+        LambdaBatchAxisRule,
+        FiniteGeneratorRule,
     ],
     key=lambda rule: rule.code,
 )

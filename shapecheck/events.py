@@ -73,6 +73,8 @@ class Compiled:
     optimizer_node: Optional[cst.CSTNode]
     metrics: list[tuple[Value, cst.CSTNode]]
     node: cst.CSTNode
+    # The model's outputs when compile was called (a Sequential may grow later).
+    outputs: list[Tensor] = field(default_factory=list)
 
     name = "compiled"
 
@@ -120,6 +122,7 @@ class ShapeArgument:
     value: Value
     node: cst.CSTNode
     owner: str
+    layer: Optional[Layer] = None  # the layer given ``input_shape=`` (None for ``Input``)
 
     name = "shape_argument"
 
@@ -157,3 +160,13 @@ class DataFed:
     keywords: dict[str, Value]
 
     name = "data_fed"
+
+
+@dataclass
+class LambdaMovesBatch:
+    """A Lambda layer whose function moves the batch axis (``tf.transpose(x)`` without ``perm``)."""
+
+    layer: Layer
+    how: str
+
+    name = "lambda_moves_batch"

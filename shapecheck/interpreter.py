@@ -24,6 +24,7 @@ from .shapes.dims import UNKNOWN, Shape, is_known
 from .values import (
     UNKNOWN_VALUE,
     Array,
+    Generator,
     ClassVal,
     Const,
     DictVal,
@@ -60,6 +61,16 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
+
+
+class _GeneratorFrame:
+    """What one run of a generator function yielded."""
+
+    def __init__(self) -> None:
+        self.items: list[Value] = []
+        self.count = 0
+        self.uncertain = False
+        self.endless = False
 
 
 class Scope:
@@ -234,6 +245,8 @@ class Interpreter:
         self.called: set[int] = set()
         # Keyed by node id: valid because the module outlives this interpreter.
         self.generator_cache: dict[int, bool] = {}
+        self.generators: list[_GeneratorFrame] = []
+        self.speculating = 0
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
         self.globals.vars["__name__"] = Const("__main__")
@@ -285,7 +298,7 @@ class Interpreter:
         elif isinstance(stmt, cst.For):
             self.exec_for(stmt, scope)
         elif isinstance(stmt, cst.While):
-            self.speculate([stmt.body] + ([stmt.orelse.body] if stmt.orelse else []), scope, stmt)
+            self.exec_while(stmt, scope)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             self.exec_try(stmt, scope)
         elif isinstance(stmt, cst.With):
@@ -306,6 +319,9 @@ class Interpreter:
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         """Run one simple statement."""
         if isinstance(small, cst.Expr):
+            if isinstance(small.value, cst.Yield) and self.generators:
+                self.record_yield(small.value, scope)
+                return
             self.eval(small.value, scope)
         elif isinstance(small, cst.Assign):
             value = self.eval(small.value, scope)
@@ -336,6 +352,28 @@ class Interpreter:
             for item in small.names:
                 scope.vars.pop(item.name.value, None)
 
+    def record_yield(self, node: cst.Yield, scope: Scope) -> None:
+        """Count one item of the generator being run, and keep the first few."""
+        frame = self.generators[-1]
+        value = node.value
+        item = self.eval(value, scope) if isinstance(value, cst.BaseExpression) else Const(None)
+        if isinstance(value, cst.From):
+            frame.uncertain = True
+            return
+        frame.count += 1
+        if len(frame.items) < 4:
+            frame.items.append(item)
+        if self.speculating:
+            frame.uncertain = True
+
+    def exec_while(self, stmt: cst.While, scope: Scope) -> None:
+        """Loops are speculated once; ``while True`` around a yield makes a generator endless."""
+        if self.generators and truth(self.eval(stmt.test, scope)) is True and _has_yield(stmt.body.body):
+            self.generators[-1].endless = True
+            self.speculate([stmt.body], scope, stmt)
+            raise _Return(UNKNOWN_VALUE)
+        self.speculate([stmt.body] + ([stmt.orelse.body] if stmt.orelse else []), scope, stmt)
+
     def exec_if(self, stmt: cst.If, scope: Scope) -> None:
         """Take the branch a known condition selects; speculate on unknown ones."""
         cond = truth(self.eval(stmt.test, scope))
@@ -365,6 +403,7 @@ class Interpreter:
         changed: set[str] = set()
         for branch in branches:
             fork = scope.fork()
+            self.speculating += 1
             try:
                 if isinstance(branch, cst.If):
                     self.exec_if(branch, fork)
@@ -372,6 +411,8 @@ class Interpreter:
                     self.exec_suite(branch, fork)
             except (_Return, _Break, _Continue):
                 pass
+            finally:
+                self.speculating -= 1
             for name, value in fork.vars.items():
                 if name not in scope.vars or _changed(scope.vars[name], value):
                     changed.add(name)
@@ -414,10 +455,13 @@ class Interpreter:
 
     def _speculate_fn(self, run: Callable[[Scope], None], scope: Scope) -> None:
         fork = scope.fork()
+        self.speculating += 1
         try:
             run(fork)
         except (_Return, _Break, _Continue):
             pass
+        finally:
+            self.speculating -= 1
         for name, value in fork.vars.items():
             if name not in scope.vars or _changed(scope.vars[name], value):
                 self.havoc(scope, name)
@@ -757,6 +801,18 @@ class Interpreter:
         return Seq(results, is_tuple=False)
 
     # --------------------------------------------------------------- functions
+    def run_generator(self, fn: Function, local: Scope) -> Value:
+        """Run a generator function's body, collecting what it yields."""
+        frame = _GeneratorFrame()
+        self.generators.append(frame)
+        try:
+            self.exec_suite(fn.node.body, local)  # type: ignore[union-attr]
+        except _Return:
+            pass
+        finally:
+            self.generators.pop()
+        return _generator_value(fn, frame)
+
     def call_function(
         self,
         fn: Function,
@@ -808,7 +864,7 @@ class Interpreter:
             if isinstance(fn.node, cst.Lambda):
                 return self.eval(fn.node.body, local)
             if _is_generator(fn.node, self.generator_cache):
-                return UNKNOWN_VALUE
+                return self.run_generator(fn, local)
             self.exec_suite(fn.node.body, local)
             return Const(None)
         except _Return as ret:
@@ -817,6 +873,10 @@ class Interpreter:
             return UNKNOWN_VALUE
         finally:
             self.depth -= 1
+
+
+def _generator_value(fn: Function, frame: _GeneratorFrame) -> Generator:
+    return Generator(fn, frame.items, None if frame.uncertain or frame.endless else frame.count, frame.endless)
 
 
 _AUG_TO_BIN: dict[type, cst.CSTNode] = {

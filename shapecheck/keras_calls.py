@@ -22,6 +22,7 @@ from .events import (
     IdentifierString,
     KerasCallKeywords,
     KerasName,
+    LambdaMovesBatch,
     LayerApplied,
     LayerCreated,
     MethodCalled,
@@ -29,6 +30,7 @@ from .events import (
     ShapeArgument,
     ShapeProblem,
 )
+from .lambdas import moves_batch_axis
 from .shapes import catalog
 from .shapes.config import Config
 from .shapes.dims import UNKNOWN, Dim, Shape, is_known
@@ -549,9 +551,15 @@ class KerasSemantics:
             else:
                 values[name] = default
         layer = Layer(kind, Config(kind, values), node, arg_nodes, complete=args.complete)
-        layer.input_shape = self._layer_input_shape(kind, extras, args)
+        layer.extra_kwargs = {key: literal(value) for key, value in args.keywords.items() if key not in names}
+        layer.input_shape = self._layer_input_shape(kind, extras, args, layer)
         positional = list(args.positional)
         self.interp.emit(LayerCreated(layer, positional, unknown_keywords, extra_positional))
+        function = layer.config.get("function") if kind == "Lambda" else None
+        if isinstance(function, Function):
+            how = moves_batch_axis(function, self.interp)
+            if how is not None:
+                self.interp.emit(LambdaMovesBatch(layer, how))
         if kind in catalog.REGISTRY and catalog.REGISTRY[kind].multi_input and args.positional and (
             isinstance(args.positional[0], Tensor)
             or (isinstance(args.positional[0], Seq) and any(isinstance(v, Tensor) for v in args.positional[0].items))
@@ -561,7 +569,8 @@ class KerasSemantics:
             layer.broken = True
         return layer
 
-    def _layer_input_shape(self, kind: str, extras: dict[str, Value], args: Arguments) -> Optional[Shape]:
+    def _layer_input_shape(self, kind: str, extras: dict[str, Value], args: Arguments,
+                           layer: Optional[Layer] = None) -> Optional[Shape]:
         """The input shape a first layer declares through input_shape/input_dim (and batch_size)."""
         batch: Dim = None
         if "batch_size" in extras:
@@ -573,7 +582,7 @@ class KerasSemantics:
             return Shape((batch, d))
         if "input_shape" in extras:
             value = extras["input_shape"]
-            self.interp.emit(ShapeArgument("input_shape", value, args.keyword_nodes["input_shape"], kind))
+            self.interp.emit(ShapeArgument("input_shape", value, args.keyword_nodes["input_shape"], kind, layer))
             dims = _shape_from_value(value)
             return Shape((batch,) + dims) if dims is not None else Shape.unknown()
         return None
@@ -775,7 +784,8 @@ class KerasSemantics:
                 self.interp.emit(IdentifierString("metric", value.value, value_node))
         model.compiled = True
         model.loss = loss
-        self.interp.emit(Compiled(model, loss, loss_node, optimizer, optimizer_node, metrics, node))
+        outputs = list(model.outputs) if model.kind == "functional" else [model.output] if model.output else []
+        self.interp.emit(Compiled(model, loss, loss_node, optimizer, optimizer_node, metrics, node, outputs))
 
 
 def _tensors(value: Value) -> list[Tensor]:

@@ -111,6 +111,9 @@ class Layer(Value):
     broken: bool = False
     custom: bool = False
     calls: list["LayerCall"] = field(default_factory=list)
+    # Keywords that are not parameters of the class (name=, dtype=, input_shape=,
+    # misspelt ones), as literals: what --confirm passes back to Keras.
+    extra_kwargs: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Layer({self.kind})"
