@@ -24,6 +24,7 @@ from .rank_mismatch import RankMismatchRule
 from .removed_api import RemovedApiRule
 from .reshape_size import ReshapeSizeRule
 from .shape_not_tuple import ShapeNotTupleRule
+from .shared_layer_mismatch import SharedLayerMismatchRule
 from .softmax_single_unit import SoftmaxSingleUnitRule
 from .stacked_rnn import StackedRnnRule
 from .unknown_identifier import UnknownIdentifierRule
@@ -57,6 +58,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         LabelShapeRule,
         LambdaBatchAxisRule,
         FiniteGeneratorRule,
+        SharedLayerMismatchRule,
     ],
     key=lambda rule: rule.code,
 )

@@ -242,6 +242,7 @@ class Interpreter:
         self.depth = 0
         self.keras = KerasSemantics(self)
         self.functions: list[Function] = []
+        self.classes: list[ClassVal] = []
         self.called: set[int] = set()
         # Keyed by node id: valid because the module outlives this interpreter.
         self.generator_cache: dict[int, bool] = {}
@@ -261,7 +262,26 @@ class Interpreter:
             pass
 
     def _analyse_uncalled(self) -> None:
-        """Functions only called from elsewhere are checked with unknown arguments."""
+        """Functions only called from elsewhere are checked with unknown arguments.
+
+        A subclassed Keras layer or model that the script never called is
+        instantiated and called on an unknown input, so the layers its
+        ``__init__`` creates are known inside ``call``.
+        """
+        for cls in self.classes:
+            if cls.keras_base is None:
+                continue
+            methods = {item.name.value: item for item in cls.node.body.body if isinstance(item, cst.FunctionDef)}
+            call = methods.get("call")
+            if call is None or id(call) in self.called:
+                continue
+            instance = Instance(cls)
+            init = methods.get("__init__")
+            if init is not None and id(init) not in self.called:
+                self.call_function(Function(init, self.globals, "__init__", bound_self=instance), [], {},
+                                   unknown_params=True)
+            self.call_function(Function(call, self.globals, "call", bound_self=instance), [], {},
+                               unknown_params=True)
         index = 0
         while index < len(self.functions):
             fn = self.functions[index]
@@ -481,6 +501,7 @@ class Interpreter:
         bases = [self.eval(arg.value, scope) for arg in stmt.bases]
         cls = ClassVal(stmt, stmt.name.value, bases, self.keras.keras_base(bases))
         scope.vars[stmt.name.value] = cls
+        self.classes.append(cls)
         class_scope = Scope(scope)
         for item in stmt.body.body:
             if isinstance(item, cst.FunctionDef):
@@ -833,8 +854,10 @@ class Interpreter:
             bound_args.insert(0, fn.bound_self)
         for i, param in enumerate(positional):
             name = param.name.value
-            if unknown_params or not complete:
-                value: Value = UNKNOWN_VALUE
+            if i == 0 and fn.bound_self is not None:
+                value: Value = fn.bound_self
+            elif unknown_params or not complete:
+                value = UNKNOWN_VALUE
             elif i < len(bound_args):
                 value = bound_args[i]
             elif name in kwargs:

@@ -34,7 +34,7 @@ from .lambdas import moves_batch_axis
 from .shapes import catalog
 from .shapes.config import Config
 from .shapes.dims import UNKNOWN, Dim, Shape, is_known
-from .shapes.errors import ShapeContradiction
+from .shapes.errors import ShapeContradiction, SharedLayerMismatch
 from .values import (
     UNKNOWN_VALUE,
     Array,
@@ -260,6 +260,9 @@ class KerasSemantics:
         func = node.func
         if isinstance(func, cst.Attribute):
             receiver = self.interp.eval(func.value, scope)
+            if isinstance(receiver, Instance) and receiver.cls.keras_base and func.attr.value == "build" \
+                    and not isinstance(self._class_attribute(receiver, "build"), Function):
+                return self.build_instance(receiver, self.eval_args(node, scope), node)
             if not isinstance(receiver, (Ref, Instance)):
                 args = self.eval_args(node, scope)
                 return self.call_method(receiver, func.attr.value, args, node, func.attr)
@@ -284,18 +287,41 @@ class KerasSemantics:
             return self.interp.call_function(callee, args.positional, args.keywords, complete=args.complete)
         if isinstance(callee, ClassVal):
             return self.instantiate(callee, args, node)
+        if isinstance(callee, Instance):
+            return self.call_instance(callee, args, node)
         self.forget(args.values())
         return UNKNOWN_VALUE
 
     def instantiate(self, cls: ClassVal, args: Arguments, node: cst.Call) -> Value:
-        """A script-defined class: Keras subclasses become custom layers of unknown shape."""
+        """A script-defined class: run ``__init__`` on a new instance (its attributes are followed)."""
         instance = Instance(cls)
         init = self._class_attribute(instance, "__init__")
         if isinstance(init, Function):
             self.interp.call_function(init, args.positional, args.keywords, complete=args.complete)
-        if cls.keras_base is not None:
-            return Layer(cls.name, Config(cls.name, {}), node, custom=True, complete=False)
         return instance
+
+    def build_instance(self, instance: Instance, args: Arguments, node: cst.Call) -> Value:
+        """``model.build((None, 10, 3))`` on a subclassed model: run ``call`` on a tensor of that shape."""
+        shape = args.positional[0] if args.positional else args.keywords.get("input_shape")
+        dims = _shape_from_value(shape) if shape is not None else None
+        if dims is None:
+            return Const(None)
+        tensor_args = Arguments()
+        tensor_args.positional = [Tensor(Shape(dims), node=node, is_input=True)]
+        tensor_args.positional_nodes = [node]
+        self.call_instance(instance, tensor_args, node)
+        return Const(None)
+
+    def call_instance(self, instance: Instance, args: Arguments, node: cst.Call) -> Value:
+        """Calling a subclassed Keras layer or model runs its ``call`` method on the tensors."""
+        method = self._class_attribute(instance, "call" if instance.cls.keras_base else "__call__")
+        if not isinstance(method, Function):
+            self.forget(args.values())
+            return Tensor(Shape.unknown(), node=node) if instance.cls.keras_base else UNKNOWN_VALUE
+        result = self.interp.call_function(method, args.positional, args.keywords, complete=args.complete)
+        if instance.cls.keras_base and not isinstance(result, (Tensor, Seq)):
+            return Tensor(Shape.unknown(), node=node)
+        return result
 
     def forget(self, values: list[Value]) -> None:
         """Models handed to code the analysis cannot follow may be changed by it."""
@@ -643,8 +669,12 @@ class KerasSemantics:
             tensors = [item if isinstance(item, Tensor) else Tensor(Shape.unknown()) for item in items]
         else:
             tensors = [arg if isinstance(arg, Tensor) else Tensor(Shape.unknown())]
+        shared_problem = self._shared_mismatch(layer, tensors)
         call = LayerCall(layer, tensors, node)
         layer.calls.append(call)
+        if shared_problem is not None:
+            self.interp.emit(ShapeProblem(layer, tensors, shared_problem, node))
+            return Tensor(Shape.unknown(), call, node)
         if layer.broken or spec is None or not layer.complete:
             out: catalog.Output = Shape.unknown()
         else:
@@ -666,10 +696,40 @@ class KerasSemantics:
         self.interp.emit(LayerApplied(call))
         return call.outputs[0]
 
+    def _shared_mismatch(self, layer: Layer, tensors: list[Tensor]) -> Optional[SharedLayerMismatch]:
+        """A second call of a layer must match the first where its weights were sized."""
+        if len(tensors) != 1 or not layer.calls or layer.broken:
+            return None
+        axis = catalog.weight_axis(layer.kind, layer.config)
+        new = tensors[0].shape.dims
+        if axis is None or not new:
+            return None
+        for earlier in layer.calls:
+            if len(earlier.inputs) != 1:
+                continue
+            old = earlier.inputs[0].shape.dims
+            if not old or len(old) != len(new):
+                continue
+            a, b = old[axis], new[axis]
+            if is_known(a) and is_known(b) and a != b:
+                return SharedLayerMismatch(
+                    f"was first called on {earlier.inputs[0].shape} and built for size {a} on axis {axis}, "
+                    f"but is called again on {tensors[0].shape}")
+        return None
+
     def apply_model(self, model: Model, arg: Value, node: cst.Call) -> Value:
-        """Calling a model on a tensor: its output shape when its input matches exactly."""
+        """Calling a model on a tensor: a Sequential replays its layers on it; a Functional
+        model gives its output shape when its input matches exactly."""
         if isinstance(arg, (Layer, Model)):
             return Tensor(Shape.unknown(), node=node)
+        if model.kind == "sequential" and not model.opaque and isinstance(arg, Tensor) and model.layers \
+                and not model.inputs:
+            current: Value = arg
+            for layer in model.layers:
+                current = self.apply_layer(layer, current, layer.node, layer.node)
+                if not isinstance(current, Tensor):
+                    return Tensor(Shape.unknown(), node=node)
+            return Tensor(current.shape, current.producer, node)  # type: ignore[union-attr]
         outs = model.outputs if model.kind == "functional" else ([model.output] if model.output else [])
         if model.opaque or len(outs) != 1 or len(model.inputs) != 1 or not isinstance(arg, Tensor):
             return Tensor(Shape.unknown(), node=node)

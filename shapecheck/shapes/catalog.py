@@ -67,6 +67,30 @@ def infer(name: str, config: Config, inputs: Sequence[Shape]) -> Output:
     return spec.infer(config, inputs)
 
 
+_WEIGHTS_ON_LAST_AXIS = frozenset({"Dense", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "EinsumDense"})
+_CONVOLUTIONS = frozenset({"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
+                           "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D",
+                           "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
+
+
+def weight_axis(name: str, config: Config) -> int | None:
+    """The input axis a layer's weights are sized by when it is first built.
+
+    A layer called again (a shared layer) must get the same size on that axis:
+    Dense and the RNNs on the last axis, convolutions on the channel axis.
+    None when the layer has no such axis or it cannot be told.
+    """
+    if name in _WEIGHTS_ON_LAST_AXIS:
+        return -1
+    if name in _CONVOLUTIONS:
+        channels_last = config.channels_last()
+        if channels_last is True:
+            return -1
+        if channels_last is False:
+            return 1
+    return None
+
+
 _loaded = False
 
 

@@ -46,3 +46,7 @@ class ReshapeMismatch(ShapeContradiction):
 
 class BadConfig(ShapeContradiction):
     """A config value Keras rejects when the layer is built."""
+
+
+class SharedLayerMismatch(ShapeContradiction):
+    """A layer is called again on an input whose size differs where its weights were sized."""
