@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import functools
 
 from shapecheck import keras_api
 from shapecheck.events import KerasName
 from shapecheck.rule import Context, Invalid, Rule
+
+
+@functools.lru_cache(maxsize=1024)
+def _suggestion(module: str, name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(keras_api.MODULE_NAMES[module]), n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 class NonexistentKerasNameRule(Rule):
@@ -51,6 +58,5 @@ pool = layers.MinPooling2D()
         module = event.path.rpartition(".")[0]
         if module == "keras.layers" and name in keras_api.REMOVED_LAYERS:
             return
-        close = difflib.get_close_matches(name, sorted(keras_api.MODULE_NAMES[module]), n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
+        hint = _suggestion(module, name)
         ctx.report(self, event.node, f"`{module}` has no attribute `{name}`{hint}")

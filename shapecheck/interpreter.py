@@ -40,7 +40,7 @@ from .values import (
 
 MAX_UNROLL = 256
 MAX_CALL_DEPTH = 8
-MAX_STEPS = 200_000
+MAX_STEPS = 50_000  # real scripts use a few thousand; the rest of a file past this is not analysed
 MAX_SEQ = 10_000
 
 Emit = Callable[[Any], None]

@@ -14,7 +14,6 @@ from typing import Optional
 from . import keras_tables as T
 
 _PREFIXES = (
-    ("tensorflow.python.keras", "keras"),
     ("tensorflow.keras", "keras"),
     ("tf_keras", "keras"),
     ("keras.api", "keras"),
