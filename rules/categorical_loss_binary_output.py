@@ -55,7 +55,10 @@ model.compile(loss="categorical_crossentropy", optimizer="adam")
         loss, out = pair
         if loss.name != CATEGORICAL or not (out.units == 1 or out.activation == "sigmoid"):
             return
-        hint = "use `binary_crossentropy`"
+        if out.units is not None and out.units > 1:
+            hint = "use `softmax` when each sample has one class, or `binary_crossentropy` for multi-label"
+        else:
+            hint = "use `binary_crossentropy` with one sigmoid unit"
         ctx.report(
             self,
             event.loss_node,
