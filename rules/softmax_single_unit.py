@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from shapecheck.events import LayerApplied
+from collections import Counter
+
+from shapecheck.events import Compiled, LayerApplied, LayerCreated
 from shapecheck.outputs import activation_name
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.rule import Context, Finding, FixSpec, Invalid, Rule
 from shapecheck.shapes.dims import is_known
+from shapecheck.values import Layer
+
+from ._fix import replace_string
+from ._loss import BINARY, compiled_pair
 
 
 class SoftmaxSingleUnitRule(Rule):
@@ -13,6 +19,7 @@ class SoftmaxSingleUnitRule(Rule):
 
     code = "SC201"
     name = "softmax-single-unit"
+    fixable = True
     summary = "Softmax over a single unit always outputs 1.0"
     what = """
 Reports `Dense(1, activation="softmax")`, and a `softmax` activation or
@@ -46,6 +53,30 @@ model.compile(loss="binary_crossentropy", optimizer="adam")
         ),
     ]
 
+    def __init__(self) -> None:
+        self._created: Counter[int] = Counter()
+        self._pending: list[tuple[Finding, Layer]] = []
+        self._binary_outputs: set[int] = set()
+
+    def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
+        """Count how often each constructor call makes a layer."""
+        self._created[id(event.layer.node)] += 1
+
+    def on_compiled(self, ctx: Context, event: Compiled) -> None:
+        """Remember output layers trained with binary cross-entropy: their softmax can become sigmoid."""
+        pair = compiled_pair(event)
+        if pair is not None and pair[0].name == BINARY:
+            self._binary_outputs.add(id(pair[1].layer))
+
+    def finish(self, ctx: Context) -> None:
+        """Offer `softmax` -> `sigmoid` for a one-unit output compiled with binary cross-entropy."""
+        for finding, layer in self._pending:
+            if id(layer) not in self._binary_outputs or len(layer.calls) > 1 or self._created[id(layer.node)] != 1:
+                continue
+            replacement = replace_string(layer.args.get("activation"), "sigmoid")  # type: ignore[arg-type]
+            if replacement is not None:
+                finding.fix = FixSpec("Use `sigmoid` for the single-unit binary output", (replacement,))
+
     def on_layer_applied(self, ctx: Context, event: LayerApplied) -> None:
         """Report layers whose softmax runs over a last axis of size 1."""
         layer = event.call.layer
@@ -64,9 +95,10 @@ model.compile(loss="binary_crossentropy", optimizer="adam")
             dims = inputs[0].shape.dims if inputs else None
             size = dims[-1] if dims else None
         if is_known(size) and size == 1:
-            ctx.report(
+            finding = ctx.report(
                 self,
                 event.call.node,
                 f"`{layer.kind}` applies softmax over a single unit, so it always outputs 1.0; "
                 "use `sigmoid` for one unit",
             )
+            self._pending.append((finding, layer))

@@ -15,6 +15,7 @@ import libcst as cst
 from .diagnostics import Diagnostic, Location, Note, Severity
 from .fixes import build_fix
 from .interpreter import Interpreter
+from .parsing import SyntaxProblem, Unparsable, parse
 from .positions import locate
 from .rule import Context, Finding, Rule
 from .suppressions import BLANKET, Suppressions
@@ -55,10 +56,11 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
     suppressions = Suppressions(source)
     if suppressions.ignores_file():
         return []
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        return _syntax_error(error, filename, settings)
+    module = parse(source)
+    if isinstance(module, SyntaxProblem):
+        return _syntax_error(module, filename, settings)
+    if isinstance(module, Unparsable):
+        return []  # valid Python that libcst cannot read: never reported as invalid
     context = Context()
     handlers: dict[str, list[Callable[[Context, Any], None]]] = defaultdict(list)
     rules = [rule_class() for rule_class in settings.rules]
@@ -130,14 +132,14 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
     return diagnostics
 
 
-def _syntax_error(error: cst.ParserSyntaxError, filename: str, settings: Settings) -> list[Diagnostic]:
+def _syntax_error(error: SyntaxProblem, filename: str, settings: Settings) -> list[Diagnostic]:
     """A file that does not parse gets one SC001 finding at the error's position."""
     from .registry import rule_by_code
 
     rule = rule_by_code("SC001")
     if rule is None or rule not in settings.rules:
         return []
-    where = Location(error.editor_line, error.editor_column)
+    where = Location(error.line, error.column)
     message = f"invalid syntax: {error.message}"
     return [Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message, where, where)]
 

@@ -1,19 +1,32 @@
 """Settings from ``[tool.shapecheck]`` in the nearest pyproject.toml (or shapecheck.toml).
 
-Unknown keys and unknown rule selectors are errors that name the culprit.
+Keys: ``select``, ``ignore``, ``extend-select``, ``per-file-ignores``,
+``exclude``, ``extend-exclude``, ``force-exclude``, ``respect-gitignore``,
+``output-format``, ``confirm``, ``cache-dir`` and ``severity`` (per-rule
+severities).  Codes, code prefixes and readable names are accepted wherever a
+code is.  Unknown keys and unknown rule selectors are errors that name the
+culprit.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Optional
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from .diagnostics import Severity
 from .registry import all_rules, select
+from .rule import Rule
 
-KNOWN_KEYS = frozenset({"select", "ignore", "extend-select", "exclude", "output-format", "severity"})
+if TYPE_CHECKING:
+    from .checker import Settings
+
+KNOWN_KEYS = frozenset({
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "force-exclude",
+    "respect-gitignore", "output-format", "confirm", "cache-dir", "severity",
+})
 
 
 class ConfigError(Exception):
@@ -28,9 +41,19 @@ class FileConfig:
     select: Optional[list[str]] = None
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
+    respect_gitignore: bool = True
     output_format: Optional[str] = None
+    confirm: Optional[bool] = None
+    cache_dir: Optional[str] = None
     severity: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The folder relative paths in the config are resolved against."""
+        return self.path.resolve().parent if self.path is not None else Path.cwd()
 
 
 def find_config(start: Path) -> Optional[Path]:
@@ -51,6 +74,18 @@ def find_config(start: Path) -> Optional[Path]:
     return None
 
 
+def _strings(path: Path, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: `{key}` must be a list of strings")
+    return list(value)
+
+
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: `{key}` must be true or false, not {value!r}")
+    return value
+
+
 def load_config(path: Path) -> FileConfig:
     """Read and validate a config file."""
     try:
@@ -67,26 +102,44 @@ def load_config(path: Path) -> FileConfig:
         raise ConfigError(f"{path}: unknown configuration key `{unknown[0]}` "
                           f"(known keys: {', '.join(sorted(KNOWN_KEYS))})")
     config = FileConfig(path=path)
-    for key in ("select", "ignore", "extend-select", "exclude"):
+    for key in ("select", "ignore", "extend-select"):
         if key in table:
-            value = table[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{path}: `{key}` must be a list of strings")
-            if key != "exclude":
-                for selector in value:
-                    validate_selector(selector, f"{path}: `{key}`")
-            setattr(config, key.replace("-", "_"), list(value))
+            value = _strings(path, key, table[key])
+            for selector in value:
+                validate_selector(selector, f"{path}: `{key}`")
+            setattr(config, key.replace("-", "_"), value)
+    for key in ("exclude", "extend-exclude"):
+        if key in table:
+            config.exclude.extend(_strings(path, key, table[key]))
+    if "per-file-ignores" in table:
+        value = table["per-file-ignores"]
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: `per-file-ignores` must be a table of \"glob\" = [codes]")
+        for pattern, selectors in value.items():
+            codes = _strings(path, f"per-file-ignores.{pattern}", selectors)
+            for selector in codes:
+                validate_selector(selector, f"{path}: `per-file-ignores` for `{pattern}`")
+            config.per_file_ignores[pattern] = codes
+    for key in ("force-exclude", "respect-gitignore", "confirm"):
+        if key in table:
+            setattr(config, key.replace("-", "_"), _bool(path, key, table[key]))
     if "output-format" in table:
-        config.output_format = str(table["output-format"])
+        if not isinstance(table["output-format"], str):
+            raise ConfigError(f"{path}: `output-format` must be a string")
+        config.output_format = table["output-format"]
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str):
+            raise ConfigError(f"{path}: `cache-dir` must be a string")
+        config.cache_dir = table["cache-dir"]
     if "severity" in table:
-        severities = table["severity"]
-        if not isinstance(severities, dict):
+        severities_ = table["severity"]
+        if not isinstance(severities_, dict):
             raise ConfigError(f"{path}: `severity` must be a table of code = \"error\"|\"warning\"")
-        for code, level in severities.items():
+        for code, level in severities_.items():
             validate_selector(code, f"{path}: `severity`")
             if level not in ("error", "warning"):
                 raise ConfigError(f"{path}: severity of `{code}` must be \"error\" or \"warning\", not {level!r}")
-        config.severity = dict(severities)
+        config.severity = dict(severities_)
     return config
 
 
@@ -96,11 +149,17 @@ def validate_selector(selector: str, where: str) -> None:
         raise ConfigError(f"{where}: unknown rule selector `{selector}`")
 
 
-def resolve_rules(select_: Optional[list[str]], ignore: list[str], extend_select: list[str]) -> list[Any]:
-    """The rules left after select, extend-select and ignore."""
-    chosen = {r.code: r for r in all_rules()} if select_ is None else {}
-    for selector in (select_ or []) + extend_select:
-        for rule in select(selector):
+def _selected(selector: str) -> list[type[Rule]]:
+    """The rules a selector turns on: opt-in rules only by their exact code or name."""
+    return [rule for rule in select(selector)
+            if not rule.opt_in or selector.upper() == rule.code or selector == rule.name]
+
+
+def resolve_rules(select_: Optional[list[str]], ignore: Sequence[str], extend_select: Sequence[str]) -> list[Any]:
+    """The rules left after select, extend-select and ignore (opt-in rules only when named)."""
+    chosen = {r.code: r for r in all_rules() if not r.opt_in} if select_ is None else {}
+    for selector in (select_ or []) + list(extend_select):
+        for rule in _selected(selector):
             chosen[rule.code] = rule
     for selector in ignore:
         for rule in select(selector):
@@ -115,3 +174,59 @@ def severities(config: FileConfig) -> tuple[tuple[str, Severity], ...]:
         for rule in select(selector):
             pairs.append((rule.code, Severity(level)))
     return tuple(pairs)
+
+
+def matches_path(path: str, pattern: str, root: Path) -> bool:
+    """True when ``pattern`` (a glob) matches ``path``: the path relative to
+    ``root``, the path as given, its file name, or one of its folders."""
+    pure = PurePath(path)
+    candidates = {pure.as_posix(), pure.name}
+    try:
+        candidates.add(Path(path).resolve().relative_to(root.resolve()).as_posix())
+    except (ValueError, OSError):
+        pass
+    pattern = pattern.rstrip("/")
+    if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
+        return True
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in pure.parts[:-1])
+    for candidate in candidates:
+        parts = PurePath(candidate).parts
+        for i in range(1, len(parts)):
+            if fnmatch.fnmatchcase("/".join(parts[:i]), pattern):
+                return True
+    return False
+
+
+def per_file_ignores(config: FileConfig, path: str) -> list[str]:
+    """The selectors ``per-file-ignores`` turns off for ``path``."""
+    ignored: list[str] = []
+    for pattern, selectors in config.per_file_ignores.items():
+        if matches_path(path, pattern, config.root):
+            ignored.extend(selectors)
+    return ignored
+
+
+def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Sequence[str] = (),
+                     extend_select: Sequence[str] = ()) -> Callable[[str], "Settings"]:
+    """Per-file settings: the config's selection with the command line's on top, less
+    what ``per-file-ignores`` turns off for each file.  Raises ConfigError for an
+    unknown selector."""
+    from .checker import Settings
+
+    for selector in [*select_, *ignore, *extend_select]:
+        validate_selector(selector, "command line")
+    selected = list(select_) or config.select
+    ignored = config.ignore + list(ignore)
+    extended = config.extend_select + list(extend_select)
+    levels = severities(config)
+    by_ignores: dict[tuple[str, ...], Settings] = {
+        (): Settings(tuple(resolve_rules(selected, ignored, extended)), levels)}
+
+    def settings_for(path: str) -> Settings:
+        extra = tuple(per_file_ignores(config, path)) if config.per_file_ignores else ()
+        if extra not in by_ignores:
+            by_ignores[extra] = Settings(tuple(resolve_rules(selected, ignored + list(extra), extended)), levels)
+        return by_ignores[extra]
+
+    return settings_for

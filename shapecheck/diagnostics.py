@@ -69,6 +69,8 @@ class Diagnostic:
     event: Any = field(default=None, compare=False, repr=False, hash=False)
     # The safe fix of this finding, if its rule has one (``--fix``, code actions).
     fix: Optional[Fix] = field(default=None, compare=False)
+    # What the real Keras said about it (``--confirm``): a confirm.Confirmation, or None.
+    confirmation: Any = field(default=None, compare=False, repr=False, hash=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, line, column, code (then message, for stability)."""

@@ -51,10 +51,12 @@ def build_fix(module: cst.Module, spec: "FixSpec") -> Optional[Fix]:
     Returns None when the replacement changes nothing or cannot be rendered.
     """
     try:
-        new_module = module
+        new_module: cst.CSTNode = module
         for old, new in spec.replacements:
-            new_module = new_module.deep_replace(old, new)  # type: ignore[assignment]
-        before, after = module.code, new_module.code  # type: ignore[union-attr]
+            new_module = new_module.deep_replace(old, new)  # type: ignore[arg-type]
+        if not isinstance(new_module, cst.Module):
+            return None
+        before, after = module.code, new_module.code
     except Exception:  # noqa: BLE001 - a fix that cannot be rendered is simply not offered
         return None
     if before == after:

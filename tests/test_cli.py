@@ -54,10 +54,11 @@ def test_finding_exits_1_with_mypy_style_line_and_note(tree: Path) -> None:
     assert lines[0] == (
         f"{tree / 'bad.py'}:6:11: error: `LSTM` expects 3-D input (batch, timesteps, features), but receives "
         "(None, 64) from the `LSTM` on line 5, which returns only its last output  "
-        "[SC102 stacked-rnn-missing-return-sequences]"
+        "[SC102 stacked-rnn-missing-return-sequences] [*]"
     )
     assert lines[1] == f"{tree / 'bad.py'}:5:11: note: add `return_sequences=True` here"
-    assert lines[-1] == "Found 1 error in 1 file."
+    assert lines[-2] == "Found 1 error in 1 file."
+    assert lines[-1] == "[*] 1 fixable with `shapecheck check --fix`."
 
 
 def test_folder_is_walked(tree: Path) -> None:
@@ -73,7 +74,8 @@ def test_json_output_has_ruff_keys(tree: Path) -> None:
     result = run("check", "--isolated", "--output-format", "json", str(tree / "bad.py"))
     assert result.exit_code == 1
     [item] = json.loads(result.output)
-    assert set(item) == {"filename", "code", "name", "message", "severity", "location", "end_location", "notes", "url"}
+    assert set(item) == {"filename", "code", "name", "message", "severity", "location", "end_location", "notes",
+                         "fix", "url"}
     assert item["code"] == "SC102" and item["name"] == "stacked-rnn-missing-return-sequences"
     assert item["location"] == {"row": 6, "column": 11}
     assert item["end_location"]["row"] == 6

@@ -1,0 +1,134 @@
+"""The result cache in ``.shapecheck_cache``: unchanged files are not checked again.
+
+An entry is keyed by the file's content, the settings (rules and severities)
+and shapecheck itself (its version and the size and time stamp of each of its
+modules, so an edited checkout never reads stale results).  An entry holds
+the findings without their file name, so a file that is renamed or copied
+hits the cache too.  A damaged entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from . import __version__
+from .diagnostics import Diagnostic, Edit, Fix, Location, Note, Severity
+
+CACHE_DIR_NAME = ".shapecheck_cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by shapecheck.\n"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """shapecheck's version and the size and time stamp of each of its source files."""
+    import shapecheck
+    import shapecheck.rules
+
+    parts = [__version__]
+    for package in (shapecheck, shapecheck.rules):
+        for folder in getattr(package, "__path__", []):
+            for root, _, files in os.walk(folder):
+                for name in sorted(files):
+                    if name.endswith(".py"):
+                        stat = os.stat(os.path.join(root, name))
+                        parts.append(f"{os.path.relpath(os.path.join(root, name), folder)}:{stat.st_size}:"
+                                     f"{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def settings_fingerprint(settings: Any) -> str:
+    """The rules and severities of ``settings`` as a short string."""
+    rules = ",".join(rule.code for rule in settings.rules)
+    levels = ",".join(f"{code}={severity.value}" for code, severity in settings.severities)
+    return f"{rules}|{levels}"
+
+
+def _location(data: list[int]) -> Location:
+    return Location(int(data[0]), int(data[1]))
+
+
+def dump(d: Diagnostic) -> dict[str, Any]:
+    """A finding as JSON-ready data, without its file name."""
+    return {
+        "code": d.code, "name": d.name, "severity": d.severity.value, "message": d.message,
+        "location": [d.location.row, d.location.column],
+        "end_location": [d.end_location.row, d.end_location.column],
+        "notes": [[n.message, [n.location.row, n.location.column], [n.end_location.row, n.end_location.column]]
+                  for n in d.notes],
+        "fix": None if d.fix is None else [d.fix.message, [
+            [e.content, [e.location.row, e.location.column], [e.end_location.row, e.end_location.column]]
+            for e in d.fix.edits]],
+    }
+
+
+def load(data: dict[str, Any], filename: str) -> Diagnostic:
+    """A finding back from :func:`dump`'s data, in file ``filename``."""
+    fix = None
+    if data["fix"] is not None:
+        message, edits = data["fix"]
+        fix = Fix(message, tuple(Edit(_location(start), _location(end), content) for content, start, end in edits))
+    notes = tuple(Note(message, _location(start), _location(end)) for message, start, end in data["notes"])
+    return Diagnostic(filename, data["code"], data["name"], Severity(data["severity"]), data["message"],
+                      _location(data["location"]), _location(data["end_location"]), notes, fix=fix)
+
+
+class Cache:
+    """Findings by file content, for one set of settings."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / __version__
+        self.hits = 0
+        self.misses = 0
+        self._ready = False
+
+    def key(self, source: str, settings: Any) -> str:
+        """The cache key of ``source`` checked with ``settings``."""
+        digest = hashlib.sha256()
+        for part in (code_fingerprint(), settings_fingerprint(settings), source):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, filename: str) -> Optional[list[Diagnostic]]:
+        """The cached findings for ``key`` (with ``filename`` as their file), or None."""
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            found = [load(item, filename) for item in data]
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        """Store findings under ``key`` (quietly does nothing when the folder is not writable)."""
+        try:
+            self._prepare()
+            path = self._path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump([dump(d) for d in diagnostics], handle)
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        root = self.folder.parent
+        root.mkdir(parents=True, exist_ok=True)
+        if not (root / ".gitignore").exists():
+            (root / ".gitignore").write_text("# Created by shapecheck.\n*\n", encoding="utf-8")
+        if not (root / "CACHEDIR.TAG").exists():
+            (root / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+        self._ready = True

@@ -1,0 +1,97 @@
+"""SARIF 2.1.0 output (GitHub code scanning and other viewers).
+
+One run, with a ``rules`` entry per rule (id, name, short and full
+description, help, default level), and per finding its full region, its
+notes as related locations and its fix as an artifact change.  Columns are
+Unicode code points, 1-based; end columns are exclusive, as SARIF defines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
+from urllib.parse import quote
+
+from . import __version__
+from .ci_formats import relative_path
+from .diagnostics import Diagnostic, Location, Severity
+from .registry import all_rules
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/shapecheck/"
+
+
+def _uri(filename: str) -> str:
+    path = relative_path(filename)
+    if Path(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(path)
+
+
+def _region(start: Location, end: Location) -> dict[str, int]:
+    return {"startLine": start.row, "startColumn": start.column, "endLine": end.row, "endColumn": end.column}
+
+
+def _rule_entry(rule: Any) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": " ".join(rule.what.split())},
+        "help": {"text": " ".join(rule.why.split()), "markdown": rule.documentation()},
+        "defaultConfiguration": {"level": "error" if rule.severity is Severity.ERROR else "warning",
+                                 "enabled": not rule.opt_in},
+        "properties": {"fixable": rule.fixable},
+    }
+
+
+def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
+    artifact = {"uri": _uri(d.filename)}
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "level": "error" if d.severity is Severity.ERROR else "warning",
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact,
+                                            "region": _region(d.location, d.end_location)}}],
+    }
+    if d.code in index:
+        result["ruleIndex"] = index[d.code]
+    if d.notes:
+        result["relatedLocations"] = [
+            {"id": i, "message": {"text": note.message},
+             "physicalLocation": {"artifactLocation": artifact, "region": _region(note.location, note.end_location)}}
+            for i, note in enumerate(d.notes)
+        ]
+    if d.fix is not None:
+        result["fixes"] = [{
+            "description": {"text": d.fix.message},
+            "artifactChanges": [{
+                "artifactLocation": artifact,
+                "replacements": [{"deletedRegion": _region(e.location, e.end_location),
+                                  "insertedContent": {"text": e.content}} for e in d.fix.edits],
+            }],
+        }]
+    return result
+
+
+def sarif_log(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict."""
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "shapecheck", "version": __version__, "informationUri": INFORMATION_URI,
+                                "rules": [_rule_entry(rule) for rule in rules]}},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(d, index) for d in diagnostics],
+        }],
+    }
+
+
+def sarif(diagnostics: Sequence[Diagnostic], files_checked: int,
+          sources: Optional[Mapping[str, str]] = None) -> str:
+    """The SARIF 2.1.0 log as JSON text."""
+    return json.dumps(sarif_log(diagnostics), indent=2) + "\n"
