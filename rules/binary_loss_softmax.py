@@ -15,15 +15,17 @@ class BinaryLossSoftmaxRule(Rule):
     name = "binary-loss-on-softmax"
     summary = "binary_crossentropy is used on a multi-unit softmax output"
     what = """
-Reports `binary_crossentropy` when the model ends in a softmax over two or
-more units.
+Reports `binary_crossentropy` when the model ends in a softmax over three or
+more units. (Over exactly two units the two cross-entropies are equal, so
+that case is left alone.)
 """
     why = """
 Binary cross-entropy treats every unit as an independent yes/no probability,
-while softmax makes the units compete. The loss and the `accuracy` metric
-(which becomes binary accuracy) are then misleading. For one class out of
-many use `categorical_crossentropy` (or the sparse one with integer labels);
-for a binary problem use one sigmoid unit.
+while softmax makes the units compete: the loss averages per-unit terms over
+all classes instead of scoring the one true class, so it is scaled down and
+no longer the model's likelihood. For one class out of many use
+`categorical_crossentropy` (or the sparse one with integer labels); for
+independent labels use sigmoid units.
 """
     VALID = [
         """
@@ -40,7 +42,7 @@ model.compile(loss="binary_crossentropy", optimizer="adam")
 import keras
 from keras import layers
 
-model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(2, activation="softmax")])
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(3, activation="softmax")])
 model.compile(loss="binary_crossentropy", optimizer="adam")
 """,
             raises=False,
@@ -53,12 +55,12 @@ model.compile(loss="binary_crossentropy", optimizer="adam")
         if pair is None or event.loss_node is None:
             return
         loss, out = pair
-        if loss.name != BINARY or out.activation != "softmax" or out.units is None or out.units < 2:
+        if loss.name != BINARY or out.activation != "softmax" or out.units is None or out.units < 3:
             return
         ctx.report(
             self,
             event.loss_node,
             f"`binary_crossentropy` treats each unit as an independent probability, but the model has "
-            f"{describe(out)}; use `categorical_crossentropy`, or one sigmoid unit for two classes",
+            f"{describe(out)}; use `categorical_crossentropy` (or sigmoid units for independent labels)",
             [(out.node, f"the output layer `{out.layer.kind}` is here")],
         )

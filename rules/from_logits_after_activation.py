@@ -19,9 +19,11 @@ Reports a loss object built with `from_logits=True` when the model's output
 layer applies softmax or sigmoid.
 """
     why = """
-`from_logits=True` makes the loss apply softmax (or sigmoid) itself. Applied
-a second time to probabilities, the gradients shrink and training stalls, with
-no error.
+`from_logits=True` makes the loss apply softmax (or sigmoid) itself, so the
+probabilities are squashed a second time. On the TensorFlow backend Keras
+notices a final softmax during `fit`, uses its logits and only warns; on the
+other backends, and whenever the activation is hidden from it, the loss and
+its gradients are wrong, with no error.
 """
     VALID = [
         """
