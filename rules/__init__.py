@@ -10,6 +10,7 @@ from .categorical_loss_binary_output import CategoricalLossBinaryOutputRule
 from .data_shape import DataShapeRule
 from .finite_generator import FiniteGeneratorRule
 from .from_logits_after_activation import FromLogitsAfterActivationRule
+from .invalid_layer_config import InvalidLayerConfigRule
 from .invalid_syntax import InvalidSyntaxRule
 from .label_shape import LabelShapeRule
 from .lambda_batch_axis import LambdaBatchAxisRule
@@ -59,6 +60,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         LambdaBatchAxisRule,
         FiniteGeneratorRule,
         SharedLayerMismatchRule,
+        InvalidLayerConfigRule,
     ],
     key=lambda rule: rule.code,
 )

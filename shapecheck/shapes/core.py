@@ -206,4 +206,6 @@ def lambda_layer(config: Config, inputs: Sequence[Shape]) -> Shape:
     if isinstance(out, tuple) and all(d is None or is_known(d) for d in out):
         batch: Dim = shape.dims[0] if shape.dims else None
         return Shape((batch,) + tuple(out))
+    if isinstance(out, list) and all(d is None or is_known(d) for d in out):
+        raise BadConfig(f"output_shape={out} is a list; Keras 3 needs a tuple such as {tuple(out)}")
     return Shape.unknown()

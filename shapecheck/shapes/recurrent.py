@@ -11,6 +11,8 @@ from .dims import UNKNOWN, Dim, Shape, is_known
 from .errors import BadConfig, RankMismatch
 
 RNN_LAYERS = ("LSTM", "GRU", "SimpleRNN")
+# Recurrent layers the catalog has no shape rule for (Bidirectional accepts them).
+_OTHER_RNNS = frozenset({"RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"})
 STATES_PER_RNN = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
 SEQUENCE_INPUT = "(batch, timesteps, features)"
 
@@ -50,7 +52,9 @@ def bidirectional(config: Config, inputs: Sequence[Shape]) -> Output:
     inner = config.get("layer")
     kind = getattr(inner, "kind", None)
     if kind not in RNN_LAYERS:
-        return Shape.unknown()  # Keras refuses a non-recurrent layer; others are not catalogued
+        if kind is not None and not getattr(inner, "custom", False) and kind not in _OTHER_RNNS:
+            raise BadConfig(f"wraps a `{kind}`, but `Bidirectional` needs a recurrent layer (LSTM, GRU, SimpleRNN)")
+        return Shape.unknown()
     forward = infer(kind, inner.config, inputs)
     states: tuple[Shape, ...] = ()
     if isinstance(forward, tuple):
