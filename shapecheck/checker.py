@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 import libcst as cst
 
 from .diagnostics import Diagnostic, Location, Note, Severity
-from .fixes import build_fix
+from .fixes import LineIndex, build_fix, quick_fix
 from .interpreter import Interpreter
 from .parsing import SyntaxProblem, Unparsable, parse
 from .positions import locate
@@ -104,7 +104,10 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
         nodes.append(finding.node)
         nodes.extend(node for node, _ in finding.notes)
         nodes.extend(finding.refs)
+        if finding.fix is not None:
+            nodes.extend(old for old, _ in finding.fix.replacements)
     ranges = locate(module, nodes)
+    lines = LineIndex(source) if any(f.fix is not None for f in findings) else None
     diagnostics = []
     for finding in findings:
         where = ranges.get(id(finding.node))
@@ -125,7 +128,9 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
                 notes.append(Note(text, Location(note_range.start.line, note_range.start.column + 1),
                                   Location(note_range.end.line, note_range.end.column + 1)))
         rule = finding.rule
-        fix = build_fix(module, finding.fix) if finding.fix is not None else None
+        fix = None
+        if finding.fix is not None and lines is not None:
+            fix = quick_fix(module, source, lines, ranges, finding.fix) or build_fix(module, finding.fix)
         diagnostics.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(type(rule)),
                                       message, start, end, tuple(notes), event=finding.event, fix=fix))
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import libcst as cst
 
@@ -61,6 +61,16 @@ def build_fix(module: cst.Module, spec: "FixSpec") -> Optional[Fix]:
         return None
     if before == after:
         return None
+    prefix, suffix = _common_ends(before, after)
+    index = LineIndex(before)
+    edit = Edit(index.location(prefix), index.location(len(before) - suffix),
+                after[prefix:len(after) - suffix])
+    return Fix(spec.description, (edit,))
+
+
+def _common_ends(before: str, after: str) -> tuple[int, int]:
+    """Lengths of the common prefix and suffix, widened to whole words so that
+    `False` -> `True` reads as that and not `Fals` -> `Tru`."""
     prefix = 0
     limit = min(len(before), len(after))
     while prefix < limit and before[prefix] == after[prefix]:
@@ -68,15 +78,42 @@ def build_fix(module: cst.Module, spec: "FixSpec") -> Optional[Fix]:
     suffix = 0
     while (suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]):
         suffix += 1
-    # Widen to whole words, so that `False` -> `True` reads as that and not `Fals` -> `Tru`.
     while prefix > 0 and _word(before[prefix - 1]):
         prefix -= 1
     while suffix > 0 and _word(before[len(before) - suffix]):
         suffix -= 1
-    index = LineIndex(before)
-    edit = Edit(index.location(prefix), index.location(len(before) - suffix),
-                after[prefix:len(after) - suffix])
-    return Fix(spec.description, (edit,))
+    return prefix, suffix
+
+
+def quick_fix(module: cst.Module, source: str, lines: LineIndex, ranges: dict[int, Any],
+              spec: "FixSpec") -> Optional[Fix]:
+    """The same edits as :func:`build_fix`, without re-rendering the whole module.
+
+    Each old node's source range is known already; when the source text in
+    that range is exactly the old node's own code, the edit is that range
+    replaced by the new node's code.  Otherwise (a node whose range and code
+    differ, such as one owning surrounding whitespace) it returns None and
+    the caller falls back to :func:`build_fix`.
+    """
+    edits = []
+    for old, new in spec.replacements:
+        where = ranges.get(id(old))
+        if where is None:
+            return None
+        start = lines.offset(Location(where.start.line, where.start.column + 1))
+        end = lines.offset(Location(where.end.line, where.end.column + 1))
+        if source[start:end] != module.code_for_node(old):
+            return None
+        before, after = source[start:end], module.code_for_node(new)
+        if before == after:
+            continue
+        prefix, suffix = _common_ends(before, after)
+        edits.append(Edit(lines.location(start + prefix), lines.location(end - suffix),
+                          after[prefix:len(after) - suffix]))
+    if not edits:
+        return None
+    edits.sort(key=lambda e: (e.location.row, e.location.column))
+    return Fix(spec.description, tuple(edits))
 
 
 def _word(char: str) -> bool:
