@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapecheck.events import ShapeProblem
-from shapecheck.provenance import source_note
+from shapecheck.provenance import input_notes
 from shapecheck.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import BadConfig
 
@@ -62,9 +62,5 @@ x = layers.Bidirectional(layers.Dense(8))(inputs)
         """Report the layer call."""
         if not isinstance(event.error, BadConfig) or event.layer.kind == "Reshape":
             return
-        notes = []
-        if event.inputs:
-            note = source_note(event.inputs[0])
-            if note:
-                notes.append(note)
+        notes = input_notes(event.inputs)
         ctx.report(self, event.node, f"`{event.layer.kind}` {event.error.message}", notes)

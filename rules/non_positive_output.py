@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapecheck.events import ShapeProblem
-from shapecheck.provenance import source_note
+from shapecheck.provenance import input_notes
 from shapecheck.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import NonPositiveSize
 
@@ -67,9 +67,5 @@ pooled = layers.MaxPooling1D(pool_size=2)(inputs)
         """Report the layer that runs out of positions."""
         if not isinstance(event.error, NonPositiveSize):
             return
-        notes = []
-        if event.inputs:
-            note = source_note(event.inputs[0])
-            if note:
-                notes.append(note)
+        notes = input_notes(event.inputs)
         ctx.report(self, event.node, f"`{event.layer.kind}` {event.error.message}", notes)

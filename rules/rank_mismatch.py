@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapecheck.events import ShapeProblem
-from shapecheck.provenance import source_note
+from shapecheck.provenance import input_notes
 from shapecheck.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import RankMismatch
 
@@ -68,9 +68,5 @@ y = Conv2D(8, (3, 3))(x)
         error = event.error
         if not isinstance(error, RankMismatch) or is_stacked_rnn_problem(event):
             return
-        notes = []
-        if error.input_index < len(event.inputs):
-            note = source_note(event.inputs[error.input_index])
-            if note:
-                notes.append(note)
+        notes = input_notes(event.inputs, error.input_index)
         ctx.report(self, event.node, f"`{event.layer.kind}` {error.message}", notes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapecheck.events import ShapeProblem
-from shapecheck.provenance import source_note
+from shapecheck.provenance import input_notes
 from shapecheck.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import BadConfig, ReshapeMismatch
 
@@ -53,9 +53,5 @@ model = keras.Sequential([
         """Report the Reshape layer."""
         if not isinstance(event.error, (ReshapeMismatch, BadConfig)) or event.layer.kind != "Reshape":
             return
-        notes = []
-        if event.inputs:
-            note = source_note(event.inputs[0])
-            if note:
-                notes.append(note)
+        notes = input_notes(event.inputs)
         ctx.report(self, event.node, f"`Reshape` {event.error.message}", notes)
