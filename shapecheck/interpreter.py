@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import os
 import operator
+import re
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 import libcst as cst
@@ -41,7 +42,8 @@ from .values import (
 MAX_UNROLL = 256
 MAX_CALL_DEPTH = 8
 MAX_STEPS = 50_000  # real scripts use a few thousand; the rest of a file past this is not analysed
-MAX_SEQ = 10_000
+MAX_SEQ = 10_000  # items of a list or tuple, characters of a string
+MAX_INT_BITS = 4_096  # larger integers are unknown: no shape needs them
 
 Emit = Callable[[Any], None]
 
@@ -117,10 +119,17 @@ def _clone(value: Value, memo: dict[int, Value]) -> Value:
     return value
 
 
-def _changed(before: Value, after: Value) -> bool:
-    """True when a fork's binding differs from the original one."""
+def _changed(before: Value, after: Value, depth: int = 0, seen: Optional[set[tuple[int, int]]] = None) -> bool:
+    """True when a fork's binding differs from the original one.
+
+    Each pair of lists is compared once (lists may share or contain
+    themselves); lists nested deeper than a few levels count as changed,
+    which only makes them unknown.
+    """
     if before is after:
         return False
+    if depth > 16:
+        return True
     if isinstance(before, Model) and isinstance(after, Model):
         return (
             before.layers != after.layers
@@ -129,8 +138,12 @@ def _changed(before: Value, after: Value) -> bool:
             or before.compiled != after.compiled
         )
     if isinstance(before, Seq) and isinstance(after, Seq) and not before.is_tuple:
+        seen = set() if seen is None else seen
+        if (id(before), id(after)) in seen:
+            return False  # compared already, or being compared further up
+        seen.add((id(before), id(after)))
         return len(before.items) != len(after.items) or any(
-            _changed(a, b) for a, b in zip(before.items, after.items)
+            _changed(a, b, depth + 1, seen) for a, b in zip(before.items, after.items)
         )
     return True
 
@@ -246,6 +259,7 @@ class Interpreter:
         self.called: set[int] = set()
         # Keyed by node id: valid because the module outlives this interpreter.
         self.generator_cache: dict[int, bool] = {}
+        self.literals: dict[int, Value] = {}  # keyed by node id, like generator_cache
         self.generators: list[_GeneratorFrame] = []
         self.speculating = 0
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
@@ -554,11 +568,8 @@ class Interpreter:
         self.tick()
         if isinstance(node, cst.Name):
             return self.eval_name(node, scope)
-        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
-            return Const(node.evaluated_value)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
-            return Const(value) if value is not None else UNKNOWN_VALUE
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+            return self.eval_literal(node)
         if isinstance(node, cst.Call):
             return self.keras.eval_call(node, scope)
         if isinstance(node, cst.Attribute):
@@ -610,6 +621,18 @@ class Interpreter:
             return value
         return UNKNOWN_VALUE
 
+    def eval_literal(self, node: cst.BaseExpression) -> Value:
+        """A number or string literal, evaluated once per node (libcst compiles it each time)."""
+        cached = self.literals.get(id(node))
+        if cached is None:
+            try:
+                value = node.evaluated_value  # type: ignore[attr-defined]
+            except (ValueError, SyntaxError, MemoryError, OverflowError):
+                value = None  # e.g. an integer past Python's digit limit
+            cached = Const(value) if value is not None else UNKNOWN_VALUE
+            self.literals[id(node)] = cached
+        return cached
+
     def eval_name(self, node: cst.Name, scope: Scope) -> Value:
         """Look a name up; builtins and the three constants included."""
         name = node.value
@@ -657,16 +680,10 @@ class Interpreter:
         if fn is None:
             return UNKNOWN_VALUE
         if isinstance(left, Const) and isinstance(right, Const):
-            try:
-                if fn is operator.pow and isinstance(right.value, int) and abs(right.value) > 64:
-                    return UNKNOWN_VALUE
-                result = fn(left.value, right.value)
-            except Exception:
-                return UNKNOWN_VALUE
-            if isinstance(result, str) and len(result) > MAX_SEQ:
-                return UNKNOWN_VALUE
-            return Const(result)
+            return _const_binop(fn, left.value, right.value)
         if isinstance(left, Seq) and isinstance(right, Seq) and fn is operator.add:
+            if len(left.items) + len(right.items) > MAX_SEQ:
+                return UNKNOWN_VALUE
             return Seq(left.items + right.items, left.is_tuple)
         if fn is operator.mul:
             seq, count = (left, right) if isinstance(left, Seq) else (right, left)
@@ -896,6 +913,47 @@ class Interpreter:
             return UNKNOWN_VALUE
         finally:
             self.depth -= 1
+
+
+def _const_binop(fn: Callable[[Any, Any], Any], left: Any, right: Any) -> Value:
+    """Arithmetic on two constants, unknown when the result would be huge.
+
+    The size of the result is bounded before it is computed, so ``x = x * x``
+    in a loop, ``"a" * 10**10`` or ``9 ** 64 ** 64`` cost nothing.
+    """
+    if fn is operator.pow and isinstance(right, int) and abs(right) > 64:
+        return UNKNOWN_VALUE
+    if _too_big(fn, left, right):
+        return UNKNOWN_VALUE
+    try:
+        result = fn(left, right)
+    except Exception:
+        return UNKNOWN_VALUE
+    if isinstance(result, (str, bytes)) and len(result) > MAX_SEQ:
+        return UNKNOWN_VALUE
+    if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
+        return UNKNOWN_VALUE
+    return Const(result)
+
+
+def _too_big(fn: Callable[[Any, Any], Any], left: Any, right: Any) -> bool:
+    """True when ``fn(left, right)`` would be a number or string past the limits."""
+    ints = isinstance(left, int) and isinstance(right, int)
+    if fn is operator.mul:
+        if ints:
+            return left.bit_length() + right.bit_length() > MAX_INT_BITS
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, bytes, tuple, list)) and isinstance(count, int):
+                return len(seq) * max(count, 0) > MAX_SEQ
+    if fn is operator.pow and ints and right > 0 and abs(left) > 1:
+        return left.bit_length() * right > MAX_INT_BITS
+    if fn is operator.mod and isinstance(left, (str, bytes)):
+        text = left.decode("latin-1") if isinstance(left, bytes) else left
+        return _WIDE_FORMAT.search(text) is not None
+    return False
+
+
+_WIDE_FORMAT = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d{5,}|\d*\.(\*|\d{5,}))")
 
 
 def _generator_value(fn: Function, frame: _GeneratorFrame) -> Generator:

@@ -502,11 +502,15 @@ class KerasSemantics:
 
     def list_method(self, seq: Seq, method: str, args: Arguments) -> Value:
         """Python list methods that matter when layer lists are built up."""
-        if method == "append" and len(args.positional) == 1:
+        from .interpreter import MAX_SEQ
+
+        if method in ("append", "extend", "insert") and len(seq.items) >= MAX_SEQ:
+            seq.items = [UNKNOWN_VALUE]  # a list this long is built by a loop we cannot follow anyway
+        elif method == "append" and len(args.positional) == 1:
             seq.items.append(args.positional[0])
         elif method == "extend" and len(args.positional) == 1:
             items = self.interp.iterate(args.positional[0])
-            if items is None:
+            if items is None or len(seq.items) + len(items) > MAX_SEQ:
                 seq.items = [UNKNOWN_VALUE]
             else:
                 seq.items.extend(items)

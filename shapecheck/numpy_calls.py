@@ -432,8 +432,28 @@ def _fmt(target: tuple[Dim, ...]) -> str:
     return "(" + ", ".join(str(d) for d in target) + ("," if len(target) == 1 else "") + ")"
 
 
-def _nested_shape(value: Value) -> Optional[tuple[tuple[Dim, ...], set[str], bool, Optional[int]]]:
-    """Shape, item kinds, raggedness and the largest int of a nested literal."""
+_MAX_LITERAL_ITEMS = 100_000  # items visited in one nested literal before it counts as unknown
+_MAX_LITERAL_DEPTH = 32  # deeper nesting (or a list that contains itself) is unknown
+
+
+class _LiteralBudget:
+    """How many more items one ``_nested_shape`` walk may visit."""
+
+    def __init__(self) -> None:
+        self.left = _MAX_LITERAL_ITEMS
+
+
+def _nested_shape(value: Value, budget: Optional[_LiteralBudget] = None,
+                  depth: int = 0) -> Optional[tuple[tuple[Dim, ...], set[str], bool, Optional[int]]]:
+    """Shape, item kinds, raggedness and the largest int of a nested literal.
+
+    Unknown (None) past a bounded number of items or levels, so lists that
+    share or contain themselves cost little.
+    """
+    budget = budget or _LiteralBudget()
+    budget.left -= 1
+    if budget.left < 0 or depth > _MAX_LITERAL_DEPTH:
+        return None
     if isinstance(value, Const):
         v = value.value
         kind = "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else \
@@ -447,9 +467,12 @@ def _nested_shape(value: Value) -> Optional[tuple[tuple[Dim, ...], set[str], boo
         return None
     if not value.items:
         return (0,), {"float"}, False, None
-    results = [_nested_shape(item) for item in value.items]
-    if any(r is None for r in results):
-        return None
+    results: list[tuple[tuple[Dim, ...], set[str], bool, Optional[int]]] = []
+    for item in value.items:
+        result = _nested_shape(item, budget, depth + 1)
+        if result is None:
+            return None
+        results.append(result)
     subshapes = {r[0] for r in results}  # type: ignore[index]
     kinds: set[str] = set().union(*(r[1] for r in results))  # type: ignore[index]
     ragged = any(r[2] for r in results) or len(subshapes) > 1  # type: ignore[index]

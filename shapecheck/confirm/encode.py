@@ -4,7 +4,10 @@ A graph is three lists: ``inputs`` (``{"id", "batch_shape"}``, one per
 ``keras.Input`` or declared ``input_shape``), ``layers`` (``{"kind", "args",
 "kwargs", "label"}``, constructed as ``keras.layers.<kind>(*args, **kwargs)``)
 and ``calls`` (``{"layer", "inputs", "multi", "outputs"}``, in an order where
-every input exists before it is used).  Tensors and layers are numbered.
+every input exists before it is used).  Tensors and layers are numbered;
+``shapes[n]`` is the shape the analysis inferred for tensor ``n`` (batch axis
+first, ``null`` for a dim it does not know, or ``null`` for an unknown rank),
+which the worker does not use but :mod:`shapecheck.confirm.memory` does.
 
 Config values become JSON with a few tagged forms: ``{"$tuple": [...]}``,
 ``{"$layer": id}`` (a wrapped layer), ``{"$ref": "keras.activations.relu"}``
@@ -73,6 +76,7 @@ class GraphEncoder:
         self.inputs: list[dict[str, Json]] = []
         self.layers: list[dict[str, Json]] = []
         self.calls: list[dict[str, Json]] = []
+        self.shapes: list[Optional[list[Optional[int]]]] = []
         self._tensor_ids: dict[int, int] = {}
         self._layer_ids: dict[int, int] = {}
         self._call_ids: dict[int, int] = {}
@@ -81,7 +85,7 @@ class GraphEncoder:
 
     def graph(self) -> dict[str, Json]:
         """The graph as JSON."""
-        return {"inputs": self.inputs, "layers": self.layers, "calls": self.calls}
+        return {"inputs": self.inputs, "layers": self.layers, "calls": self.calls, "shapes": self.shapes}
 
     # ---------------------------------------------------------------- tensors
     def tensor(self, tensor: Tensor) -> int:
@@ -113,6 +117,8 @@ class GraphEncoder:
         number = self._next_tensor
         self._next_tensor += 1
         self._tensor_ids[id(tensor)] = number
+        dims = tensor.shape.dims
+        self.shapes.append(None if dims is None else [d if isinstance(d, int) and is_known(d) else None for d in dims])
         return number
 
     def _add_input(self, tensor: Tensor) -> None:
@@ -160,9 +166,10 @@ class GraphEncoder:
             return self._layer_ids[id(layer)]
         _check_layer(layer, allow_broken)
         kwargs: dict[str, Json] = {}
+        own = {param for param, _ in T.LAYER_SIGNATURES.get(layer.kind, ((), False))[0]}
         for key in layer.args:
-            if key in INPUT_KEYWORDS or key in skip:
-                continue
+            if (key in INPUT_KEYWORDS and key not in own) or key in skip:
+                continue  # `Embedding(input_dim=...)` is the layer's own argument, not an input declaration
             if key in layer.config.values:
                 value = layer.config.values[key]
             else:

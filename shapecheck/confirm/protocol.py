@@ -26,6 +26,7 @@ class Hello(TypedDict):
     device: str  # "CPU" or "GPU"
     python: str
     import_seconds: float
+    max_memory: Optional[int]  # the cap on the worker's writable memory, in bytes (None: none)
 
 
 class Unavailable(TypedDict):

@@ -5,8 +5,14 @@ worker (``python -m shapecheck.confirm.worker``) that imports Keras once,
 and attaches each verdict to its finding.  A model that takes longer than
 the per-model timeout, a worker that crashes (out of memory included) or one
 that does not start marks the affected findings ``unconfirmable`` and, when
-more remain, a fresh worker takes over.  This module imports neither
-TensorFlow nor Keras.
+more remain, a fresh worker takes over.  Memory is bounded twice: a recipe
+whose estimated need (:mod:`shapecheck.confirm.memory`) is over
+``ConfirmOptions.max_model_bytes`` is never sent, and the worker caps its own
+writable memory (``RLIMIT_DATA``, set before it imports TensorFlow), so a
+build the estimate misses fails inside the worker (an out-of-memory error,
+or a crash) instead of exhausting the machine.  A crash in native code (a
+segfault) ends only the worker process, and the verdict names the signal.
+This module imports neither TensorFlow nor Keras.
 """
 
 from __future__ import annotations
@@ -25,11 +31,30 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
 from ..diagnostics import Diagnostic
+from .memory import estimate, format_bytes
 from .outcome import Confirmation, Status
 from .protocol import Hello, Recipe, dumps, loads
 from .recipe import plan_for
 
 INSTALL_HINT = "pip install 'shapecheck[confirm]'"
+
+MAX_MODEL_BYTES = 4 * 10**9
+"""The default limit of a recipe's estimated memory (weights, their training copies, synthetic data)."""
+WORKER_BASE_BYTES = 1_500 * 10**6
+"""Writable memory allowed the worker besides the models, about three times what it needs: on
+2 cores TensorFlow's import takes 0.3 GB (it fails under a 280 MB cap) and a worker that has
+rebuilt every rule example and fixture peaks at 0.44 GB (``bench/bench_confirm.py`` measures it;
+all 178 recipes are still confirmed under a 600 MB cap)."""
+WORKER_BYTES_PER_CPU = 32 * 10**6
+"""TensorFlow starts thread pools as large as the machine; each thread's stack is writable memory."""
+
+
+def physical_memory() -> Optional[int]:
+    """The machine's RAM in bytes, or None where the OS does not say."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 class ConfirmUnavailable(Exception):
@@ -44,6 +69,9 @@ class ConfirmOptions:
     (the worker's start included), ``start_timeout`` the worker's imports.
     ``command`` replaces the worker command (tests use fake workers);
     ``max_failures`` is how many crashes in a row end the run.
+    ``max_model_bytes`` is the most memory a recipe may be estimated to need
+    (None: no limit); ``memory_cap`` the worker's cap on its writable memory
+    in bytes (None: :meth:`worker_memory_cap` chooses; 0: no cap).
     """
 
     device: str = "auto"
@@ -52,12 +80,34 @@ class ConfirmOptions:
     start_timeout: float = 180.0
     command: Optional[tuple[str, ...]] = None
     max_failures: int = 3
+    max_model_bytes: Optional[int] = MAX_MODEL_BYTES
+    memory_cap: Optional[int] = None
+
+    def worker_memory_cap(self) -> Optional[int]:
+        """The worker's memory cap in bytes, or None for none.
+
+        By default: what TensorFlow needs (:data:`WORKER_BASE_BYTES`, plus
+        :data:`WORKER_BYTES_PER_CPU` a core) plus the largest model allowed,
+        but at most three quarters of the machine's RAM.
+        """
+        if self.memory_cap is not None:
+            return self.memory_cap or None
+        base = WORKER_BASE_BYTES + WORKER_BYTES_PER_CPU * (os.cpu_count() or 1)
+        cap = base + (self.max_model_bytes if self.max_model_bytes is not None else MAX_MODEL_BYTES)
+        ram = physical_memory()
+        if ram:
+            cap = max(min(cap, ram * 3 // 4), base)
+        return cap
 
     def worker_command(self) -> list[str]:
         """The command that starts a worker."""
         if self.command is not None:
             return list(self.command)
-        return [sys.executable, "-m", "shapecheck.confirm.worker", "--device", self.device]
+        command = [sys.executable, "-m", "shapecheck.confirm.worker", "--device", self.device]
+        cap = self.worker_memory_cap()
+        if cap is not None:
+            command += ["--max-memory", str(cap)]
+        return command
 
     def worker_env(self) -> dict[str, str]:
         """The worker's environment: quiet TensorFlow, no GPU for ``--device cpu``."""
@@ -222,7 +272,7 @@ def run_recipes(recipes: Sequence[Recipe], options: ConfirmOptions = ConfirmOpti
             verdicts[index] = verdict
 
     def unconfirmable(reason: str) -> Confirmation:
-        info = hello or {}
+        info: Mapping[str, Any] = hello or {}
         return Confirmation(Status.UNCONFIRMABLE, reason, 0.0, info.get("keras_version"), info.get("backend"),
                             info.get("device"))
 
@@ -231,6 +281,10 @@ def run_recipes(recipes: Sequence[Recipe], options: ConfirmOptions = ConfirmOpti
             left = deadline - time.monotonic()
             if left <= 0:
                 settle(indices, unconfirmable(f"the total confirmation time ({options.total_timeout:g} s) ran out"))
+                continue
+            too_big = _over_memory_limit(recipes[indices[0]], options.max_model_bytes)
+            if too_big is not None:
+                settle(indices, unconfirmable(too_big))
                 continue
             if failures >= options.max_failures:
                 settle(indices, unconfirmable(f"the Keras worker failed {failures} times in a row; gave up"))
@@ -270,6 +324,20 @@ def run_recipes(recipes: Sequence[Recipe], options: ConfirmOptions = ConfirmOpti
         if worker is not None:
             worker.stop()
     return [v if v is not None else unconfirmable("not run") for v in verdicts]
+
+
+def _over_memory_limit(recipe: Recipe, limit: Optional[int]) -> Optional[str]:
+    """Why ``recipe`` is not built because of its estimated memory, or None when it may be."""
+    if limit is None:
+        return None
+    try:
+        need = estimate(recipe)
+    except (KeyError, TypeError, ValueError, IndexError):  # a graph it cannot read: the worker's cap still holds
+        return None
+    if need.bytes <= limit:
+        return None
+    return (f"the model would need {need.describe()}, more than the {format_bytes(limit)} "
+            "confirmation allows a model; not built")
 
 
 def _verdict(reply: dict[str, Any], hello: Optional[Hello]) -> Confirmation:

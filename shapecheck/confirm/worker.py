@@ -5,6 +5,14 @@ line on stdin and answers each with one JSON line (see
 :mod:`shapecheck.confirm.protocol`).  Anything else that writes to stdout
 (TensorFlow's C++ logging, a stray print) is sent to stderr, so the protocol
 stays clean.  Each recipe starts from a fresh Keras session and fixed seeds.
+
+``--max-memory BYTES`` caps the worker's writable memory (``RLIMIT_DATA``: heap
+and private writable mappings, thread stacks included, but not the address
+space merely reserved, which TensorFlow and CUDA reserve plenty of) before
+TensorFlow is imported.  Past the cap an allocation fails: TensorFlow raises
+``ResourceExhaustedError``, numpy ``MemoryError``, and the recipe is answered
+``unconfirmable``; native code that cannot handle the failure aborts, which
+the runner reports as a crash.  Either way the machine keeps its memory.
 """
 
 from __future__ import annotations
@@ -13,12 +21,37 @@ import argparse
 import gc
 import os
 import platform
+import re
 import sys
 import time
 import warnings
 from typing import IO, Any, Optional
 
+from .memory import format_bytes
 from .protocol import Hello, Reply, Unavailable, describe_error, dumps, loads
+
+_OUT_OF_MEMORY = re.compile(r"\b(MemoryError|ResourceExhaustedError|OutOfMemoryError)\b|OOM when allocating"
+                            r"|out of memory", re.IGNORECASE)
+"""Evidence that shows an allocation failed, not what the finding is about."""
+
+
+def cap_memory(limit: int) -> Optional[int]:
+    """Cap this process's writable memory at ``limit`` bytes; the cap in force (None where the OS has none).
+
+    A lower cap already in force is kept.  Core dumps are turned off too: a
+    crash of the worker must not leave a core file of TensorFlow's size behind.
+    """
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    except (ImportError, ValueError, OSError):  # no resource module (Windows), or the OS refuses
+        return None
+    return limit
 
 
 def _protocol_stream() -> IO[str]:
@@ -48,8 +81,8 @@ def _gpus(keras: Any) -> list[str]:
     return []
 
 
-def _start(device: str) -> tuple[Any, Optional[Hello], Optional[Unavailable]]:
-    """Import Keras and choose the device."""
+def _start(device: str, cap: Optional[int] = None) -> tuple[Any, Optional[Hello], Optional[Unavailable]]:
+    """Import Keras and choose the device (``cap``: the memory cap in force, for the messages)."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if device == "cpu":
@@ -59,6 +92,9 @@ def _start(device: str) -> tuple[Any, Optional[Hello], Optional[Unavailable]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             import keras
+    except MemoryError:
+        reason = f"the Keras worker ran out of memory importing Keras under its {format_bytes(cap or 0)} cap"
+        return None, None, {"type": "unavailable", "reason": reason}
     except Exception as error:  # noqa: BLE001 - a broken install is "no Keras" too
         reason = f"--confirm needs Keras, which cannot be imported here ({describe_error(error)})"
         return None, None, {"type": "unavailable", "reason": reason}
@@ -78,6 +114,7 @@ def _start(device: str) -> tuple[Any, Optional[Hello], Optional[Unavailable]]:
         "device": "GPU" if gpus else "CPU",
         "python": platform.python_version(),
         "import_seconds": round(time.perf_counter() - began, 3),
+        "max_memory": cap,
     }
     return keras, hello, None
 
@@ -107,6 +144,10 @@ def handle(keras: Any, hello: Hello, request: dict[str, Any]) -> Reply:
                 status, evidence = UNCONFIRMABLE, f"the check itself failed: {describe_error(error)}"
     used = Rebuild.latest.device() if Rebuild.latest is not None else None
     Rebuild.latest = None
+    if _OUT_OF_MEMORY.search(evidence):
+        cap = hello.get("max_memory")
+        under = f" under the worker's {format_bytes(int(cap))} cap" if cap else ""
+        status, evidence = UNCONFIRMABLE, f"Keras ran out of memory{under}: {evidence}"
     return {
         "id": int(request.get("id", -1)),
         "status": status,  # type: ignore[typeddict-item]
@@ -121,9 +162,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     """Serve requests until stdin closes."""
     parser = argparse.ArgumentParser(prog="python -m shapecheck.confirm.worker")
     parser.add_argument("--device", choices=("cpu", "gpu", "auto"), default="auto")
+    parser.add_argument("--max-memory", type=int, default=None, metavar="BYTES",
+                        help="cap the worker's writable memory (RLIMIT_DATA) before importing Keras")
     args = parser.parse_args(argv)
+    cap = cap_memory(args.max_memory) if args.max_memory else None
     out = _protocol_stream()
-    keras, hello, unavailable = _start(args.device)
+    keras, hello, unavailable = _start(args.device, cap)
     if unavailable is not None or hello is None:
         out.write(dumps(unavailable) + "\n")
         return 3
