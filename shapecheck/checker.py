@@ -73,10 +73,14 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
         for handler in handlers.get(event.name, ()):
             handler(context, event)
 
-    Interpreter(module, emit).run()
+    interpreter = Interpreter(module, emit)
+    interpreter.run()
     context.current_event = None
     for rule in rules:
         rule.finish(context)
+    if interpreter.exhausted:
+        for finding in context.findings:
+            finding.fix = None  # the rest of the file went unseen: it may use what a fix would change
     diagnostics = _place(module, source, filename, _dedupe(context.findings), settings, suppressions) \
         if context.findings else []
     unused = unused_suppressions(suppressions, filename, settings)

@@ -42,6 +42,8 @@ from .values import (
 MAX_UNROLL = 256
 MAX_CALL_DEPTH = 8
 MAX_STEPS = 50_000  # real scripts use a few thousand; the rest of a file past this is not analysed
+STEPS_PER_STATEMENT = 20  # more budget for each top-level statement: long files are analysed to the end
+MAX_STATEMENT_STEPS = 25_000  # one top-level statement or function past this is cut off, and the next one runs
 MAX_SEQ = 10_000  # items of a list or tuple, characters of a string
 MAX_INT_BITS = 4_096  # larger integers are unknown: no shape needs them
 
@@ -50,6 +52,10 @@ Emit = Callable[[Any], None]
 
 class BudgetExceeded(Exception):
     """The interpreter ran out of steps; the rest of the file is not analysed."""
+
+
+class StatementBudgetExceeded(BudgetExceeded):
+    """One top-level statement (or uncalled function) ran out of steps; it is cut off."""
 
 
 class _Return(Exception):
@@ -252,6 +258,10 @@ class Interpreter:
         self.module = module
         self.emit = emit
         self.steps = 0
+        self.max_steps = MAX_STEPS + STEPS_PER_STATEMENT * len(module.body)
+        self.exhausted = False  # True once a budget (or Python's recursion limit) stopped the run
+        self.statement_deadline: Optional[int] = None
+        self._globals_declared: Optional[set[str]] = None
         self.depth = 0
         self.keras = KerasSemantics(self)
         self.functions: list[Function] = []
@@ -262,18 +272,67 @@ class Interpreter:
         self.literals: dict[int, Value] = {}  # keyed by node id, like generator_cache
         self.generators: list[_GeneratorFrame] = []
         self.speculating = 0
+        self.guarded = 0  # inside ``try: ... except ImportError`` (or AttributeError)
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
         self.globals.vars["__name__"] = Const("__main__")
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
-        """Interpret the module, then every function it defined but never called."""
+        """Interpret the module, then every function it defined but never called.
+
+        Each top-level statement (and each uncalled function) has its own
+        budget: one that runs out is cut off, whatever it may have changed
+        is forgotten, and the next statement runs.  The whole file has a
+        budget too; past it, the rest of the file is not analysed.
+        """
         try:
-            self.exec_block(self.module.body, self.globals)
+            for stmt in self.module.body:
+                self.bounded(lambda: self.exec_stmt(stmt, self.globals), stmt)
             self._analyse_uncalled()
         except (BudgetExceeded, RecursionError):
-            pass
+            self.exhausted = True
+        except (_Return, _Break, _Continue):
+            pass  # `return` or `break` outside a function or loop: Python refuses to compile the file
+
+    def bounded(self, work: Callable[[], object], node: cst.CSTNode) -> None:
+        """Run ``work`` (one top-level statement or function) under its own step budget."""
+        self.statement_deadline = self.steps + MAX_STATEMENT_STEPS
+        try:
+            work()
+        except StatementBudgetExceeded:
+            self.exhausted = True
+            self.forget_after_cutoff(node)
+        finally:
+            self.statement_deadline = None
+
+    def forget_after_cutoff(self, node: cst.CSTNode) -> None:
+        """After a statement was cut off, every global it may have changed becomes unknown.
+
+        Only definitions it cannot have touched stay known: constants,
+        imported names, classes and module-level functions bound elsewhere
+        (a closure may hold state the statement changed halfway).
+        """
+        touched = assigned_names(node) | self._global_declarations()
+        for name, value in list(self.globals.vars.items()):
+            kept = isinstance(value, (Const, Ref, ClassVal)) or (
+                isinstance(value, Function) and value.scope is self.globals)
+            if name in touched or not kept:
+                self.havoc(self.globals, name)
+                self.globals.vars[name] = UNKNOWN_VALUE
+
+    def _global_declarations(self) -> set[str]:
+        """Names some function of the module declares ``global`` (computed once)."""
+        if self._globals_declared is None:
+            names: set[str] = set()
+
+            class _Collector(cst.CSTVisitor):
+                def visit_Global(self, n: cst.Global) -> None:
+                    names.update(item.name.value for item in n.names)
+
+            self.module.visit(_Collector())
+            self._globals_declared = names
+        return self._globals_declared
 
     def _analyse_uncalled(self) -> None:
         """Functions only called from elsewhere are checked with unknown arguments.
@@ -292,10 +351,10 @@ class Interpreter:
             instance = Instance(cls)
             init = methods.get("__init__")
             if init is not None and id(init) not in self.called:
-                self.call_function(Function(init, self.globals, "__init__", bound_self=instance), [], {},
-                                   unknown_params=True)
-            self.call_function(Function(call, self.globals, "call", bound_self=instance), [], {},
-                               unknown_params=True)
+                self.bounded(lambda: self.call_function(Function(init, self.globals, "__init__", bound_self=instance),
+                                                        [], {}, unknown_params=True), init)
+            self.bounded(lambda: self.call_function(Function(call, self.globals, "call", bound_self=instance), [],
+                                                    {}, unknown_params=True), call)
         index = 0
         while index < len(self.functions):
             fn = self.functions[index]
@@ -303,13 +362,15 @@ class Interpreter:
             if id(fn.node) in self.called or isinstance(fn.node, cst.Lambda):
                 continue
             self.called.add(id(fn.node))
-            self.call_function(fn, [], {}, unknown_params=True)
+            self.bounded(lambda: self.call_function(fn, [], {}, unknown_params=True), fn.node)
 
     def tick(self) -> None:
         """Count one step against the budget."""
         self.steps += 1
-        if self.steps > MAX_STEPS:
+        if self.steps > self.max_steps:
             raise BudgetExceeded
+        if self.statement_deadline is not None and self.steps > self.statement_deadline:
+            raise StatementBudgetExceeded
 
     # -------------------------------------------------------------- statements
     def exec_block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
@@ -501,8 +562,17 @@ class Interpreter:
                 self.havoc(scope, name)
 
     def exec_try(self, stmt: cst.Try | cst.TryStar, scope: Scope) -> None:
-        """Run the body; handlers only speculatively, since they may not run."""
-        self.exec_suite(stmt.body, scope)
+        """Run the body; handlers only speculatively, since they may not run.
+
+        A body whose handlers catch ImportError or AttributeError probes for
+        names that may not exist: looking them up there is not a mistake.
+        """
+        guarded = _catches_missing_names(stmt)
+        self.guarded += guarded
+        try:
+            self.exec_suite(stmt.body, scope)
+        finally:
+            self.guarded -= guarded
         if stmt.handlers:
             self.speculate([h.body for h in stmt.handlers], scope, stmt)
         if stmt.orelse is not None:
@@ -577,6 +647,9 @@ class Interpreter:
         if isinstance(node, (cst.Tuple, cst.List)):
             items: list[Value] = []
             for el in node.elements:
+                if isinstance(el.value, _PLAIN_LITERALS) and not isinstance(el, cst.StarredElement):
+                    items.append(self.eval_literal(el.value))  # data literals are linear in the source: no step
+                    continue
                 if isinstance(el, cst.StarredElement):
                     spread = self.iterate(self.eval(el.value, scope))
                     if spread is None:
@@ -954,6 +1027,26 @@ def _too_big(fn: Callable[[Any, Any], Any], left: Any, right: Any) -> bool:
 
 
 _WIDE_FORMAT = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d{5,}|\d*\.(\*|\d{5,}))")
+
+
+_PLAIN_LITERALS = (cst.Integer, cst.Float, cst.SimpleString)
+
+_MISSING_NAME_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception",
+                                  "BaseException"})
+
+
+def _catches_missing_names(stmt: cst.Try | cst.TryStar) -> bool:
+    """True when a handler catches what a missing module or attribute raises (a bare ``except`` too)."""
+    for handler in stmt.handlers:
+        kind = handler.type
+        if kind is None:
+            return True
+        kinds = [el.value for el in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+        for item in kinds:
+            name = item.attr.value if isinstance(item, cst.Attribute) else getattr(item, "value", None)
+            if name in _MISSING_NAME_ERRORS:
+                return True
+    return False
 
 
 def _generator_value(fn: Function, frame: _GeneratorFrame) -> Generator:

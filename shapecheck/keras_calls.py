@@ -95,6 +95,38 @@ def _shape_from_value(value: Value) -> Optional[tuple[Dim, ...]]:
     return tuple(dims)
 
 
+_PLAIN_TYPES: dict[str, type] = {"builtins.int": int, "builtins.float": float, "builtins.str": str,
+                                 "builtins.bool": bool}
+_KNOWN_KINDS = ("builtins.list", "builtins.tuple", "builtins.dict", "numpy.ndarray") + tuple(_PLAIN_TYPES)
+
+
+def _isinstance(value: Value, cls: Value) -> Optional[bool]:
+    """``isinstance(value, cls)`` for plain Python and numpy types, when the value says; else None.
+
+    Code like ``if not isinstance(a, np.ndarray): continue`` then takes the
+    path Python takes, instead of both.
+    """
+    if isinstance(cls, Seq) and cls.is_tuple:
+        verdicts = [_isinstance(value, item) for item in cls.items]
+        if any(v is True for v in verdicts):
+            return True
+        return False if verdicts and all(v is False for v in verdicts) else None
+    if not isinstance(cls, Ref) or cls.path not in _KNOWN_KINDS:
+        return None
+    path = cls.path
+    if isinstance(value, Array):
+        return path == "numpy.ndarray"
+    if isinstance(value, Seq):
+        # a list here may stand for a range, zip or enumerate object: only "not an array" is sure
+        return False if path in ("numpy.ndarray", "builtins.dict") or path in _PLAIN_TYPES else None
+    if isinstance(value, DictVal):
+        return path == "builtins.dict"
+    if isinstance(value, Const):
+        plain = _PLAIN_TYPES.get(path)
+        return isinstance(value.value, plain) if plain is not None else False
+    return None
+
+
 def _accepted_keywords(kind: str) -> Optional[frozenset[str]]:
     """Every keyword Keras accepts for layer ``kind``; None when that is not known."""
     if kind not in T.LAYERS_REJECTING_UNKNOWN_KWARGS:
@@ -148,7 +180,7 @@ class KerasSemantics:
             self._check_path(path, alias.name)
 
     def _check_path(self, path: str, node: cst.CSTNode) -> None:
-        if path.startswith("keras."):
+        if path.startswith("keras.") and not self.interp.guarded:
             self.interp.emit(KerasName(path, node))
 
     # --------------------------------------------------------------- attributes
@@ -392,10 +424,16 @@ class KerasSemantics:
             isinstance(p, Const) and isinstance(p.value, int) and not isinstance(p.value, bool) for p in pos
         ):
             bounds = [p.value for p in pos]  # type: ignore[attr-defined]
-            r = range(*bounds)
-            if len(r) > 10_000:
+            try:
+                r = range(*bounds)
+                if len(r) > 10_000:
+                    return UNKNOWN_VALUE
+            except (ValueError, OverflowError):  # a zero step, or more items than an index holds
                 return UNKNOWN_VALUE
             return Seq([Const(i) for i in r], is_tuple=False)
+        if name == "isinstance" and len(pos) == 2 and args.complete:
+            verdict = _isinstance(pos[0], pos[1])
+            return UNKNOWN_VALUE if verdict is None else Const(verdict)
         if name == "len" and len(pos) == 1 and isinstance(pos[0], Array):
             dims = pos[0].shape.dims
             return Const(dims[0]) if dims and is_known(dims[0]) else UNKNOWN_VALUE

@@ -194,8 +194,13 @@ class NumpySemantics:
         bounds = [_as_int(p) for p in pos]
         if not bounds or any(b is UNKNOWN for b in bounds) or len(bounds) > 3:
             return Array(Shape((UNKNOWN,)), dtype, node=node) if pos else UNKNOWN_VALUE
-        r = range(*bounds)
-        return Array(Shape((len(r),)), dtype or "int", max_value=max(r) if len(r) else None, node=node)
+        try:
+            r = range(*bounds)  # type: ignore[arg-type]
+            length = len(r)
+        except (ValueError, OverflowError):  # a zero step, or more items than an index holds
+            return Array(Shape((UNKNOWN,)), dtype, node=node)
+        largest = max(r[0], r[-1]) if length else None  # never iterate: the range may be huge
+        return Array(Shape((length,)), dtype or "int", max_value=largest, node=node)
 
     # -------------------------------------------------------- array methods
     def method(self, array: Array, name: str, args: "Arguments", node: cst.CSTNode) -> Value:

@@ -9,8 +9,9 @@ runs first, as a guard and as the authority on what Python refuses to run:
 
 * CPython accepts the file: libcst parses it (a valid file libcst cannot
   parse is left unanalysed, never reported as invalid);
-* CPython refuses it for nesting or complexity: the refusal is the syntax
-  error, and libcst never sees the file;
+* CPython refuses it for nesting or complexity, or for a literal no Python
+  accepts (a bad escape, too many digits): the refusal is the syntax error,
+  and libcst never sees the file;
 * CPython refuses it otherwise: libcst parses it when a cheap scan finds no
   deep nesting and no huge line, so syntax newer than the running Python is
   still analysed; when libcst refuses it too, or the scan finds it unsafe,
@@ -22,6 +23,7 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -32,8 +34,11 @@ MAX_BRACKET_DEPTH = 200
 # Longer lines are only handed to libcst when CPython accepts the file.
 MAX_LINE_LENGTH = 20_000
 
-_TOO_DEEP_MESSAGES = ("too many nested parentheses", "too many levels of indentation",
-                      "too many statically nested blocks", "too complex", "too deeply nested")
+# Refusals that are final: size or depth (libcst could crash or stall on the file), and
+# literals no Python version accepts (a bad escape, too many digits).
+_FINAL_REFUSALS = ("too many nested parentheses", "too many levels of indentation",
+                   "too many statically nested blocks", "too complex", "too deeply nested",
+                   "Exceeds the limit", "(unicode error)", "(value error)")
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 
 
@@ -59,7 +64,7 @@ ParseResult = Union[cst.Module, SyntaxProblem, Unparsable]
 def parse(source: str) -> ParseResult:
     """The libcst module of ``source``, or why there is none; never raises, never crashes."""
     refusal = _cpython_refusal(source)
-    if refusal is not None and (_too_deep(refusal) or not _safe_for_libcst(source)):
+    if refusal is not None and (_final(refusal) or not _safe_for_libcst(source)):
         return refusal
     try:
         return cst.parse_module(source)
@@ -76,7 +81,9 @@ def parse(source: str) -> ParseResult:
 def _cpython_refusal(source: str) -> Optional[SyntaxProblem]:
     """CPython's syntax error for ``source``, or None when it parses."""
     try:
-        ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # `"\d"` and the like: Python's warnings are not findings
+            ast.parse(source)
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         line = error.lineno or 1
@@ -89,8 +96,8 @@ def _cpython_refusal(source: str) -> Optional[SyntaxProblem]:
     return None
 
 
-def _too_deep(problem: SyntaxProblem) -> bool:
-    return any(text in problem.message for text in _TOO_DEEP_MESSAGES)
+def _final(problem: SyntaxProblem) -> bool:
+    return any(text in problem.message for text in _FINAL_REFUSALS)
 
 
 def _safe_for_libcst(source: str) -> bool:

@@ -286,7 +286,7 @@ def wild_program(rng: random.Random, statements: int = 12) -> str:
     def layer_expr() -> str:
         name = rng.choice(_WILD_LAYERS)
         n = rng.randint(0, 3)
-        parts = [arg() for _ in range(n)]
+        parts = sorted((arg() for _ in range(n)), key=lambda a: a.startswith("**"))  # `**kw` goes last
         if rng.random() < 0.4:
             key = rng.choice(["units", "shape", "input_shape", "axis", "return_sequences", "activation",
                               "kernel_size", "padding", "strides", "lr", "target_shape", "rate", "layer"])
@@ -338,3 +338,41 @@ def wild_program(rng: random.Random, statements: int = 12) -> str:
     for _ in range(rng.randint(1, statements)):
         lines.extend(statement(""))
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ the real Keras
+# Findings that claim nothing Keras raises while building (the model trains
+# wrongly, or Keras raises only once training starts).
+SILENT_OR_DEFERRED = frozenset({"SC108", "SC201", "SC202", "SC203", "SC204", "SC205", "SC206",
+                                "SC401", "SC402", "SC403", "SC404", "SC405"})
+
+
+@dataclass
+class Verdict:
+    """What the real Keras did with a program: built it, or raised (where and what)."""
+
+    built: bool
+    error: str = ""
+    line: Optional[int] = None
+
+
+def keras_verdict(source: str, filename: str = "<generated>") -> Verdict:
+    """Run ``source`` with the real Keras in this process (the caller has imported Keras)."""
+    import warnings
+
+    code = compile(source, filename, "exec")
+    namespace: dict[str, object] = {"__name__": "__generated__"}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(code, namespace)  # noqa: S102 - the point: Keras judges the generated program
+    except Exception as error:  # noqa: BLE001 - any exception is Keras rejecting the program
+        line = None
+        tb = error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        return Verdict(False, f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300],
+                       line)
+    return Verdict(True)
