@@ -33,6 +33,7 @@ class Note:
     message: str
     location: Location
     end_location: Location
+    cell: Optional[int] = None  # in a notebook: the code cell, and rows count inside it
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,9 @@ class Diagnostic:
     fix: Optional[Fix] = field(default=None, compare=False)
     # What the real Keras said about it (``--confirm``): a confirm.Confirmation, or None.
     confirmation: Any = field(default=None, compare=False, repr=False, hash=False)
+    # In a notebook: the code cell the finding is in; its rows then count inside that cell.
+    cell: Optional[int] = None
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        """Order by file, line, column, code (then message, for stability)."""
-        return (self.filename, self.location.row, self.location.column, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        """Order by file, (cell,) line, column, code (then message, for stability)."""
+        return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code, self.message)

@@ -28,9 +28,9 @@ def concise(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sour
     for d in diagnostics:
         lines.append(headline(d))
         for note in d.notes:
-            lines.append(f"{d.filename}:{note.location.row}:{note.location.column}: note: {note.message}")
+            lines.append(f"{d.filename}:{_cell(note.cell)}{note.location.row}:{note.location.column}: note: {note.message}")
         if d.confirmation is not None:
-            lines.append(f"{d.filename}:{d.location.row}:{d.location.column}: note: {d.confirmation.note()}")
+            lines.append(f"{d.filename}:{_cell(d.cell)}{d.location.row}:{d.location.column}: note: {d.confirmation.note()}")
     lines.append(summary(diagnostics, files_checked))
     fixable = fixable_line(diagnostics)
     if fixable:
@@ -41,7 +41,7 @@ def concise(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sour
 def headline(d: Diagnostic) -> str:
     """The first line of a finding in the concise and full formats."""
     marker = " [*]" if d.fix is not None else ""
-    return (f"{d.filename}:{d.location.row}:{d.location.column}: {d.severity.value}: "
+    return (f"{d.filename}:{_cell(d.cell)}{d.location.row}:{d.location.column}: {d.severity.value}: "
             f"{d.message}  [{d.code} {d.name}]{marker}")
 
 
@@ -108,10 +108,10 @@ def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources
         lines = cache.setdefault(d.filename, source_lines(d.filename, sources))
         block = [headline(d), *_excerpt(lines, d.location, d.end_location)]
         for note in d.notes:
-            block.append(f"{d.filename}:{note.location.row}:{note.location.column}: note: {note.message}")
+            block.append(f"{d.filename}:{_cell(note.cell)}{note.location.row}:{note.location.column}: note: {note.message}")
             block.extend(_excerpt(lines, note.location, note.end_location))
         if d.confirmation is not None:
-            block.append(f"{d.filename}:{d.location.row}:{d.location.column}: note: {d.confirmation.note()}")
+            block.append(f"{d.filename}:{_cell(d.cell)}{d.location.row}:{d.location.column}: note: {d.confirmation.note()}")
         if d.fix is not None:
             block.append(f"  fix: {d.fix.message}")
         blocks.append("\n".join(block))
@@ -134,9 +134,15 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
     return obj
 
 
+def _cell(cell: Optional[int]) -> str:
+    """``cell 3:`` before a notebook location, as ruff writes it."""
+    return f"cell {cell}:" if cell is not None else ""
+
+
 def _json_object(d: Diagnostic) -> dict[str, object]:
     return {
         "filename": d.filename,
+        "cell": d.cell,
         "code": d.code,
         "name": d.name,
         "message": d.message,

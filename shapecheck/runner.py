@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from .cache import Cache
 from .checker import Settings, check_source
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Location
+from .notebooks import cell_location
 from .files import SourceFile, read_source
 from .fixes import fix_source
 
@@ -121,7 +122,31 @@ def check_files(
             _collect(results, rest, outcomes, cache, progress)
     else:
         _collect(results, tasks, (_run(task) for _, task, _ in tasks), cache, progress)
+    for result in results:
+        if result.notebook and result.source is not None and result.diagnostics:
+            result.diagnostics = [in_cells(d, result.source) for d in result.diagnostics]
     return results
+
+
+def in_cells(diagnostic: Diagnostic, script: str) -> Diagnostic:
+    """A notebook finding located by code cell and the row inside it (never fixed in place)."""
+    def place(location: Location) -> tuple[Optional[int], Location]:
+        found = cell_location(script, location.row)
+        if found is None:
+            return None, location
+        return found[0], Location(found[1], location.column)
+
+    cell, start = place(diagnostic.location)
+    if cell is None:
+        return replace(diagnostic, fix=None)
+    end_cell, end = place(diagnostic.end_location)
+    notes = []
+    for note in diagnostic.notes:
+        note_cell, note_start = place(note.location)
+        _, note_end = place(note.end_location)
+        notes.append(replace(note, location=note_start, end_location=note_end, cell=note_cell))
+    return replace(diagnostic, location=start, end_location=end if end_cell == cell else start,
+                   notes=tuple(notes), cell=cell, fix=None)
 
 
 def _tick(progress: Optional[Callable[[int], None]]) -> None:

@@ -255,7 +255,13 @@ def _notebook_findings(tmp_path: Path, text: str) -> tuple[int, list[tuple[str, 
     from shapecheck.files import read_source
 
     script = read_source(str(tmp_path / "nb.ipynb")).text or ""
-    return result.exit_code, [(i["code"], i["location"]["row"]) for i in items], script.splitlines()
+    lines = script.splitlines()
+
+    def joined_row(cell: int, row: int) -> int:
+        """The row of the joined script that row ``row`` of code cell ``cell`` is."""
+        return lines.index(f"# %% [cell {cell}]") + 1 + row
+
+    return result.exit_code, [(i["code"], joined_row(i["cell"], i["location"]["row"])) for i in items], lines
 
 
 def test_notebook_finding_points_into_its_cell(tmp_path: Path) -> None:
@@ -267,6 +273,8 @@ def test_notebook_finding_points_into_its_cell(tmp_path: Path) -> None:
     [(rule, row)] = found
     assert rule == "SC102" and lines[row - 1] == BAD_LINE
     assert lines[row - 3] == "# %% [cell 3]"
+    result = run("--output-format", "concise", str(tmp_path / "nb.ipynb"))
+    assert f"nb.ipynb:cell 3:2:" in result.output  # reported as cell 3, its second line
     from shapecheck.notebooks import cell_location
 
     assert cell_location("\n".join(lines), row) == (3, 2)  # cell 3, its second line

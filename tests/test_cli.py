@@ -74,7 +74,7 @@ def test_json_output_has_ruff_keys(tree: Path) -> None:
     result = run("check", "--isolated", "--output-format", "json", str(tree / "bad.py"))
     assert result.exit_code == 1
     [item] = json.loads(result.output)
-    assert set(item) == {"filename", "code", "name", "message", "severity", "location", "end_location", "notes",
+    assert set(item) == {"filename", "cell", "code", "name", "message", "severity", "location", "end_location", "notes",
                          "fix", "url"}
     assert item["code"] == "SC102" and item["name"] == "stacked-rnn-missing-return-sequences"
     assert item["location"] == {"row": 6, "column": 11}

@@ -87,9 +87,10 @@ def test_notebooks_are_checked_cell_by_cell(tmp_path: Path, monkeypatch: pytest.
     lines = source.text.splitlines()
     result = run("nb.ipynb")
     assert result.exit_code == 1, result.output
-    row = int(result.output.split(":")[1])
-    assert lines[row - 1] == "model.add(LSTM(32))"
-    assert "# %% [cell 3]" in lines
+    # Reported as `nb.ipynb:cell 3:ROW:COL`, ROW counting inside the cell.
+    cell, row = result.output.split(":")[1:3]
+    assert cell == "cell 3"
+    assert lines[lines.index("# %% [cell 3]") + int(row)] == "model.add(LSTM(32))"
     assert "SC001" not in result.output
     # Folders include notebooks, and --fix never rewrites one.
     assert "nb.ipynb" in run(".").output

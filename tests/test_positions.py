@@ -1,0 +1,64 @@
+"""Positions: locating nodes statement by statement gives exactly what one walk over
+the whole module gives, on every fixture and on files with odd layout."""
+
+from __future__ import annotations
+
+import random
+
+import libcst as cst
+import pytest
+
+from shapecheck.positions import _locate_by_statement, locate, locate_whole
+
+from .conftest import FIXTURES
+
+ODD = {
+    "crlf": "import keras\r\n\r\nx = keras.layers.Dense(3)\r\nif x:\r\n    y = f(x,\r\n          2)\r\n",
+    "cr": "import keras\rx = 1\ry = g(x)\r",
+    "header_comments": "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n\nimport keras\nz = h(1)\n",
+    "no_trailing_newline": "import keras\nx = f(1)\ny = f(2)",
+    "decorators": "import keras\n\n# before\n@d(1)\n# between\n@e\ndef f(a):\n    return g(a)\n\nclass C:\n    @p\n    def m(self):\n        return q(1)\n",
+    "continuations": "import keras\nx = 1 + \\\n    f(2)\ny = '''a\nb\nc''' + g(3)\nz = h(4); w = k(5)\n",
+    "tabs_and_form_feed": "import keras\nif a:\n\tx = f(1)\n\x0c\ny = g(2)\n",
+    "trailing_comments": "import keras\nx = f(1)\n# the end\n\n",
+    "empty_body_then_code": "\n\n\nimport keras\n\n\n\nm = keras.Sequential([keras.layers.Dense(1)])\n",
+    "unicode": "import keras\nnaïve = f('日本語', 1)\nx = g(naïve)\n",
+}
+
+
+def _all_expressions(module: cst.Module) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class Collector(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Arg)):
+                found.append(node)
+            return True
+
+    module.visit(Collector())
+    return found
+
+
+SOURCES = {p.name: p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.py"))} | ODD
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_statement_by_statement_equals_the_whole_walk(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    nodes = _all_expressions(module)
+    rng = random.Random(name)
+    for size in (1, 3, 20) + ((len(nodes),) if name in ODD else ()):
+        chosen = rng.sample(nodes, min(size, len(nodes)))
+        targets = {id(n) for n in chosen}
+        fast = _locate_by_statement(module, targets)
+        assert fast is not None
+        assert fast == locate_whole(module, targets)
+        assert locate(module, chosen) == fast
+
+
+def test_a_target_outside_the_statements_falls_back_to_the_whole_walk() -> None:
+    module = cst.parse_module("# a header comment\nimport keras\nx = 1\n")
+    header_line = module.header[0]
+    assert _locate_by_statement(module, {id(header_line)}) is None
+    assert locate(module, [header_line]) == locate_whole(module, {id(header_line)})
+    assert id(header_line) in locate(module, [header_line])
