@@ -16,6 +16,7 @@ import copy
 import os
 import operator
 import re
+import warnings
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 import libcst as cst
@@ -699,7 +700,9 @@ class Interpreter:
         cached = self.literals.get(id(node))
         if cached is None:
             try:
-                value = node.evaluated_value  # type: ignore[attr-defined]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # `"\s"`: Python's warning is not ours to print
+                    value = node.evaluated_value  # type: ignore[attr-defined]
             except (ValueError, SyntaxError, MemoryError, OverflowError):
                 value = None  # e.g. an integer past Python's digit limit
             cached = Const(value) if value is not None else UNKNOWN_VALUE

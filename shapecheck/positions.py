@@ -46,14 +46,14 @@ class _TargetedState(PositionProvidingCodegenState):
 
 
 class _Scanner(CodegenState):
-    """Plain code generation that notes whether a requested node went by."""
+    """Plain code generation that notes which requested nodes went by."""
 
     targets: set[int]
-    hit: bool
+    seen: set[int]
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self.targets:
-            self.hit = True
+            self.seen.add(id(node))
 
 
 def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, CodeRange]:
@@ -73,19 +73,27 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, CodeRa
 def _locate_by_statement(module: cst.Module, targets: set[int]) -> dict[int, CodeRange] | None:
     """Plain generation statement by statement; positions only for the statements holding targets.
 
-    None when some target is not inside a top-level statement (the header, say).
+    None when some target is not inside a top-level statement (the header,
+    say).  A statement nested too deeply for Python's recursion limit leaves
+    its targets (and those after it, when even its plain code cannot be
+    generated) without a range: their findings are not reported.
     """
     scanner = _Scanner(default_indent=module.default_indent, default_newline=module.default_newline)
-    scanner.targets, scanner.hit = targets, False
+    scanner.targets, scanner.seen = targets, set()
     for line in module.header:
         line._codegen(scanner)
     recorder = _Recorder()
     remaining = set(targets)
+    unplaceable = False
     row = 1 + sum(len(NEWLINE_RE.split(token)) - 1 for token in scanner.tokens)
     for stmt in module.body:
-        scanner.tokens, scanner.hit = [], False
-        stmt._codegen(scanner)
-        if scanner.hit:
+        scanner.tokens, scanner.seen = [], set()
+        try:
+            stmt._codegen(scanner)
+        except RecursionError:
+            unplaceable = True
+            break
+        if scanner.seen:
             state = _TargetedState(
                 default_indent=module.default_indent,
                 default_newline=module.default_newline,
@@ -95,13 +103,16 @@ def _locate_by_statement(module: cst.Module, targets: set[int]) -> dict[int, Cod
             state.remaining = remaining
             try:
                 stmt._codegen(state)
+            except RecursionError:
+                remaining -= scanner.seen
+                unplaceable = True
             except Exception:
                 if state.remaining:
                     raise
             if not remaining:
                 break
         row += sum(len(NEWLINE_RE.split(token)) - 1 for token in scanner.tokens)
-    if remaining:
+    if remaining and not unplaceable:
         return None
     return {id(n): r for n, r in recorder._computed.items() if id(n) in targets}
 
@@ -117,6 +128,8 @@ def locate_whole(module: cst.Module, targets: set[int]) -> dict[int, CodeRange]:
     state.remaining = set(targets)
     try:
         module._codegen(state)
+    except RecursionError:
+        pass  # nested too deeply to generate: what has no range is not reported
     except Exception:
         # Stopping early unwinds libcst's position context managers, which may
         # then fail on nodes they never finished; that is harmless once every

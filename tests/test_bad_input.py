@@ -76,7 +76,7 @@ def test_syntax_error_through_the_cli_exits_1_with_one_finding_line(tmp_path: Pa
 
 
 def test_pythons_own_warnings_are_not_printed(capfd: pytest.CaptureFixture[str]) -> None:
-    source = "import keras\nimport re\npattern = re.compile('\\d+')\nvalue = 1()\n"
+    source = "import keras\nimport re\npattern = re.compile('\\d+')\nspace = '\\s'\nvalue = 1()\n"
     import warnings
 
     with warnings.catch_warnings():
@@ -119,6 +119,19 @@ def test_deep_but_valid_nesting_is_still_analysed(wrap) -> None:
     expression = "keras.layers.LSTM(3)(keras.layers.LSTM(2)(keras.Input(shape=(3, 2))))"
     source = "import keras\nx = " + wrap(expression) + "\n"
     assert [code for code, _, _ in codes_at(source)] == ["SC102"]
+
+
+@pytest.mark.parametrize("depth", [1_000])
+@pytest.mark.parametrize("chain", ["-", "not ", "lambda: ", "a.", "1 + "])
+def test_python_accepts_it_but_it_is_deeper_than_the_recursion_limit(chain: str, depth: int) -> None:
+    """Python accepts a few thousand chained operators; walking them may exceed the recursion limit.
+    That costs findings in that statement (never an internal error), not those before it."""
+    expression = "keras.layers.LSTM(3)(keras.layers.LSTM(2)(keras.Input(shape=(3, 2))))"
+    deep = chain * depth + ("b" if chain == "a." else "1")
+    source = f"import keras\nfirst = {expression}\nx = [{deep}, {expression}]\n"
+    findings = codes_at(source)
+    assert ("SC102", 2, 9) in findings
+    assert {code for code, _, _ in findings} == {"SC102"}
 
 
 # ------------------------------------------------------------ odd but valid files

@@ -39,7 +39,8 @@ def _all_expressions(module: cst.Module) -> list[cst.CSTNode]:
     return found
 
 
-SOURCES = {p.name: p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.py"))} | ODD
+FIXTURE_SAMPLE = random.Random(0).sample(sorted(FIXTURES.rglob("*.py")), 25)
+SOURCES = {p.name: p.read_text(encoding="utf-8") for p in FIXTURE_SAMPLE} | ODD
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
