@@ -33,12 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shapecheck.checker import Settings, check_source, default_settings  # noqa: E402
+from shapecheck.checking.checker import Settings, check_source, default_settings  # noqa: E402
 from shapecheck.confirm import ConfirmOptions, run_recipes  # noqa: E402
 from shapecheck.confirm.memory import estimate, format_bytes  # noqa: E402
 from shapecheck.confirm.recipe import plan_for, script_recipe  # noqa: E402
 from shapecheck.confirm.runner import _start  # noqa: E402
-from shapecheck.registry import all_rules  # noqa: E402
+from shapecheck.checking.registry import all_rules  # noqa: E402
 
 
 def _quantiles(values: list[float]) -> str:

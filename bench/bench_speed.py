@@ -71,7 +71,7 @@ from typing import Callable, Optional, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shapecheck.checker import check_source, default_settings  # noqa: E402
+from shapecheck.checking.checker import check_source, default_settings  # noqa: E402
 from tests.conftest import expected_markers  # noqa: E402
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND=os.environ.get("KERAS_BACKEND", "tensorflow"))

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shapecheck.checker import check_source, default_settings  # noqa: E402
+from shapecheck.checking.checker import check_source, default_settings  # noqa: E402
 
 
 def _time_folder(label: str, files: list[Path], repeat: int = 3) -> None:

@@ -40,8 +40,8 @@ from typing import Optional, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shapecheck.checker import check_source  # noqa: E402
-from shapecheck.diagnostics import Severity  # noqa: E402
+from shapecheck.checking.checker import check_source  # noqa: E402
+from shapecheck.report.diagnostics import Severity  # noqa: E402
 from tests.keras_programs import SILENT_OR_DEFERRED, keras_program, keras_verdict  # noqa: E402
 
 

@@ -58,8 +58,8 @@ def _worker(force: bool) -> None:
     """Read paths from stdin, answer one JSON line per path on stdout."""
     import traceback
 
-    from shapecheck.checker import check_source
-    from shapecheck.files import read_source
+    from shapecheck.checking.checker import check_source
+    from shapecheck.app.files import read_source
 
     for line in sys.stdin:
         path = line.rstrip("\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapecheck.rule import Rule
+from shapecheck.checking.rule import Rule
 
 from .batch_axis_concat import BatchAxisConcatRule
 from .binary_loss_softmax import BinaryLossSoftmaxRule

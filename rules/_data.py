@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from shapecheck.shapes.dims import Dim, Shape, is_known
-from shapecheck.values import Array, Generator, Seq, Value
+from shapecheck.engine.values import Array, Generator, Seq, Value
 
 
 def data_arrays(value: Value) -> Optional[list[Array]]:

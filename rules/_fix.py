@@ -1,7 +1,7 @@
 """Helpers that build the libcst replacements of safe fixes (not a rule).
 
 Each helper returns an (old node, new node) pair for a
-:class:`~shapecheck.rule.FixSpec`, or None when the code is not in a shape
+:class:`~shapecheck.checking.rule.FixSpec`, or None when the code is not in a shape
 the fix can handle safely (``**kwargs``, a non-literal, ...).
 """
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from shapecheck import keras_tables as T
-from shapecheck.events import Compiled
-from shapecheck.outputs import LossInfo, OutputInfo, loss_info, model_output, output_info
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.events import Compiled
+from shapecheck.engine.model_outputs import LossInfo, OutputInfo, loss_info, model_output, output_info
 
 CATEGORICAL = "categorical_crossentropy"
 BINARY = "binary_crossentropy"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from shapecheck.events import ShapeProblem
+from shapecheck.engine.events import ShapeProblem
 from shapecheck.shapes.recurrent import RNN_LAYERS
-from shapecheck.values import Layer, Tensor
+from shapecheck.engine.values import Layer, Tensor
 
 SEQUENCE_CONSUMERS = frozenset(RNN_LAYERS) | {"Bidirectional", "TimeDistributed"}
 

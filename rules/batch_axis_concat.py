@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shapecheck.diagnostics import Severity
-from shapecheck.events import LayerApplied
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.report.diagnostics import Severity
+from shapecheck.engine.events import LayerApplied
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 
 class BatchAxisConcatRule(Rule):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shapecheck.events import Compiled
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.engine.events import Compiled
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 from ._loss import CATEGORICAL, compiled_pair, describe
 

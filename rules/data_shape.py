@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shapecheck.events import DataFed
-from shapecheck.provenance import source_note
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.engine.events import DataFed
+from shapecheck.engine.provenance import source_note
+from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.dims import is_known
 
 from ._data import batch_from_generator, data_arrays, fit_mismatch, samples

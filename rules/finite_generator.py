@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from shapecheck.diagnostics import Severity
-from shapecheck.events import DataFed
-from shapecheck.rule import Context, Invalid, Rule
-from shapecheck.values import Const, Generator
+from shapecheck.report.diagnostics import Severity
+from shapecheck.engine.events import DataFed
+from shapecheck.checking.rule import Context, Invalid, Rule
+from shapecheck.engine.values import Const, Generator
 
 
 class FiniteGeneratorRule(Rule):

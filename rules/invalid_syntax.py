@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapecheck.rule import Invalid, Rule
+from shapecheck.checking.rule import Invalid, Rule
 
 
 class InvalidSyntaxRule(Rule):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from shapecheck import keras_tables as T
-from shapecheck.events import DataFed
-from shapecheck.outputs import loss_info, model_output
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.events import DataFed
+from shapecheck.engine.model_outputs import loss_info, model_output
+from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.dims import is_known
 
 from ._data import data_arrays

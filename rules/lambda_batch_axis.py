@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shapecheck.events import LambdaMovesBatch
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.engine.events import LambdaMovesBatch
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 
 class LambdaBatchAxisRule(Rule):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shapecheck.events import NonTensorInput
-from shapecheck.rule import Context, Invalid, Rule
-from shapecheck.values import Layer
+from shapecheck.engine.events import NonTensorInput
+from shapecheck.checking.rule import Context, Invalid, Rule
+from shapecheck.engine.values import Layer
 
 
 class LayerCalledOnLayerRule(Rule):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from shapecheck.events import LayerCreated
-from shapecheck.rule import Context, FixSpec, Invalid, Rule
+from shapecheck.engine.events import LayerCreated
+from shapecheck.checking.rule import Context, FixSpec, Invalid, Rule
 from shapecheck.shapes import catalog
-from shapecheck.values import Seq, Tensor
+from shapecheck.engine.values import Seq, Tensor
 
 from ._fix import construct_then_call
 

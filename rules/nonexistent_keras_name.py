@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 import functools
 
-from shapecheck import keras_api
-from shapecheck.events import KerasName
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.tables import keras_api
+from shapecheck.engine.events import KerasName
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 
 @functools.lru_cache(maxsize=1024)

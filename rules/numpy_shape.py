@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shapecheck.events import NumpyProblem
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.engine.events import NumpyProblem
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 
 class NumpyShapeRule(Rule):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shapecheck.diagnostics import Severity
-from shapecheck.events import Compiled
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.report.diagnostics import Severity
+from shapecheck.engine.events import Compiled
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 from ._loss import PROBABILITY, REGRESSION, compiled_pair, describe
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shapecheck.events import ShapeProblem
-from shapecheck.provenance import input_notes
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.engine.events import ShapeProblem
+from shapecheck.engine.provenance import input_notes
+from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import RankMismatch
 
 from ._shape import is_stacked_rnn_problem

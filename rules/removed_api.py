@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shapecheck import keras_api
-from shapecheck import keras_tables as T
-from shapecheck.events import KerasCallKeywords, KerasName, LayerCreated, MethodCalled
-from shapecheck.rule import Context, FixSpec, Invalid, Rule
-from shapecheck.values import Model
+from shapecheck.tables import keras_api
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.events import KerasCallKeywords, KerasName, LayerCreated, MethodCalled
+from shapecheck.checking.rule import Context, FixSpec, Invalid, Rule
+from shapecheck.engine.values import Model
 
 from ._fix import keyword_of, rename
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shapecheck.events import ShapeArgument
-from shapecheck.rule import Context, Invalid, Rule
-from shapecheck.values import Const
+from shapecheck.engine.events import ShapeArgument
+from shapecheck.checking.rule import Context, Invalid, Rule
+from shapecheck.engine.values import Const
 
 
 class ShapeNotTupleRule(Rule):

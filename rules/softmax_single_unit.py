@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from shapecheck.events import Compiled, LayerApplied, LayerCreated
-from shapecheck.outputs import activation_name
-from shapecheck.rule import Context, Finding, FixSpec, Invalid, Rule
+from shapecheck.engine.events import Compiled, LayerApplied, LayerCreated
+from shapecheck.engine.model_outputs import activation_name
+from shapecheck.checking.rule import Context, Finding, FixSpec, Invalid, Rule
 from shapecheck.shapes.dims import is_known
-from shapecheck.values import Layer
+from shapecheck.engine.values import Layer
 
 from ._fix import replace_string
 from ._loss import BINARY, compiled_pair

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from shapecheck.events import LayerCreated, ShapeProblem
-from shapecheck.rule import Context, Finding, FixSpec, Invalid, Rule
+from shapecheck.engine.events import LayerCreated, ShapeProblem
+from shapecheck.checking.rule import Context, Finding, FixSpec, Invalid, Rule
 from shapecheck.shapes.errors import RankMismatch
-from shapecheck.values import Layer
+from shapecheck.engine.values import Layer
 
 from ._fix import set_keyword
 from ._shape import is_stacked_rnn_problem, last_output_rnn

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from shapecheck import keras_tables as T
-from shapecheck.events import IdentifierString, LayerCreated
-from shapecheck.rule import Context, Invalid, Rule
-from shapecheck.values import Const
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.events import IdentifierString, LayerCreated
+from shapecheck.checking.rule import Context, Invalid, Rule
+from shapecheck.engine.values import Const
 
 _KNOWN = {
     "loss": T.LOSS_IDENTIFIERS,

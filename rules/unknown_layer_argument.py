@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from shapecheck import keras_api
-from shapecheck import keras_tables as T
-from shapecheck.events import LayerCreated
-from shapecheck.rule import Context, Invalid, Rule
+from shapecheck.tables import keras_api
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.events import LayerCreated
+from shapecheck.checking.rule import Context, Invalid, Rule
 
 from .merge_layer_with_tensors import MergeLayerWithTensorsRule
 

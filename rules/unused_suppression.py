@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from shapecheck.diagnostics import Severity
-from shapecheck.rule import Invalid, Rule
+from shapecheck.report.diagnostics import Severity
+from shapecheck.checking.rule import Invalid, Rule
 
 
 class UnusedSuppressionRule(Rule):
     """Report suppression comments that silence nothing.
 
     The checker itself produces these findings from the file's suppression
-    comments (see :func:`shapecheck.checker.unused_suppressions`); this class
+    comments (see :func:`shapecheck.checking.checker.unused_suppressions`); this class
     carries the code, the documentation and the examples.
     """
 

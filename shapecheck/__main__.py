@@ -1,5 +1,5 @@
 """``python -m shapecheck``."""
 
-from .cli import main
+from shapecheck.app.cli import main
 
 main()

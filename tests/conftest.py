@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shapecheck.checker import check_source
-from shapecheck.diagnostics import Diagnostic
+from shapecheck.checking.checker import check_source
+from shapecheck.report.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.checker import check_source
-from shapecheck.cli import main
+from shapecheck.checking.checker import check_source
+from shapecheck.app.cli import main
 
 CASES = {
     "SC102-simple": (

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.checker import check_source
-from shapecheck.cli import main
+from shapecheck.checking.checker import check_source
+from shapecheck.app.cli import main
 
 BAD_LINE = "model = keras.Sequential([keras.Input(shape=(3, 2)), keras.layers.LSTM(2), keras.layers.LSTM(3)])"
 BAD = f"import keras\n{BAD_LINE}\n"
@@ -221,7 +221,7 @@ def test_a_directory_named_like_a_script_is_walked_not_read(tmp_path: Path) -> N
 
 
 def test_reading_a_directory_gives_a_reason() -> None:
-    from shapecheck.files import read_source
+    from shapecheck.app.files import read_source
 
     assert read_source(os.path.dirname(__file__)).error == "is a directory"
 
@@ -265,7 +265,7 @@ def _notebook_findings(tmp_path: Path, text: str) -> tuple[int, list[tuple[str, 
         items = json.loads(result.stdout)
     except json.JSONDecodeError:
         items = []
-    from shapecheck.files import read_source
+    from shapecheck.app.files import read_source
 
     script = read_source(str(tmp_path / "nb.ipynb")).text or ""
     lines = script.splitlines()
@@ -288,7 +288,7 @@ def test_notebook_finding_points_into_its_cell(tmp_path: Path) -> None:
     assert lines[row - 3] == "# %% [cell 3]"
     result = run("--output-format", "concise", str(tmp_path / "nb.ipynb"))
     assert f"nb.ipynb:cell 3:2:" in result.output  # reported as cell 3, its second line
-    from shapecheck.notebooks import cell_location
+    from shapecheck.app.notebooks import cell_location
 
     assert cell_location("\n".join(lines), row) == (3, 2)  # cell 3, its second line
     assert cell_location("\n".join(lines), row - 2) is None  # the marker line itself

@@ -83,7 +83,7 @@ CASES: dict[str, tuple[str, bool]] = {
 RUNNER = r"""
 import json, os, sys, time, traceback
 os.environ["SHAPECHECK_STRICT"] = "1"
-from shapecheck.checker import check_source
+from shapecheck.checking.checker import check_source
 cases = json.load(sys.stdin)
 for name, source in cases.items():
     start = time.perf_counter()
@@ -135,7 +135,7 @@ def test_no_traceback_on_stderr(outcomes: dict[str, Any]) -> None:
 
 def test_no_fix_is_offered_once_a_budget_ran_out() -> None:
     """Past the budget the rest of the file is unseen: it may use what the fix would change."""
-    from shapecheck.checker import check_source
+    from shapecheck.checking.checker import check_source
 
     fixable = ("import keras\nmodel = keras.Sequential()\nmodel.add(keras.layers.LSTM(4, input_shape=(5, 3)))\n"
                "model.add(keras.layers.LSTM(4))\n")
@@ -163,15 +163,15 @@ later = keras.Sequential([keras.Input(shape=(5, 3)), keras.layers.LSTM(4), keras
 def test_a_statement_cut_off_by_its_budget_leaves_nothing_half_known() -> None:
     """``build()`` runs out of steps before its ``Reshape``: the model it changes must turn unknown,
     not stay 2-D (the LSTM after it would be a false rank error); the rest of the file is still checked."""
-    from shapecheck.checker import check_source
+    from shapecheck.checking.checker import check_source
 
     assert [(d.code, d.location.row) for d in check_source(CUT_OFF, "cut.py")] == [("SC102", 10)]
 
 
 def test_the_cut_off_is_what_keeps_it_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without forgetting, the half-run statement would leave the model 2-D and produce a false finding."""
-    from shapecheck.checker import check_source
-    from shapecheck.interpreter import Interpreter
+    from shapecheck.checking.checker import check_source
+    from shapecheck.engine.interpreter import Interpreter
 
     monkeypatch.setattr(Interpreter, "forget_after_cutoff", lambda self, node: None)
     assert ("SC101", 9) in [(d.code, d.location.row) for d in check_source(CUT_OFF, "cut.py")]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck import runner
-from shapecheck.cli import main
+from shapecheck.app import runner
+from shapecheck.app.cli import main
 
 from .test_cli import BAD, GOOD
 

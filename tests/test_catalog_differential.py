@@ -65,7 +65,7 @@ CASES = int(os.environ.get("SHAPECHECK_DIFF_CASES", "40"))
 """Cases per catalog entry; an alias of a layer already drawn gets a quarter of that."""
 ALIAS_CASES = max(1, CASES // 4)
 
-catalog._load()
+
 REGISTERED = sorted(catalog.REGISTRY)
 
 Batch = tuple[Optional[int], ...]

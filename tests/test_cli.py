@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.cli import main
+from shapecheck.app.cli import main
 
 BAD = """\
 import keras

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.checker import Settings, check_source
-from shapecheck.cli import main
-from shapecheck.config import resolve_rules
-from shapecheck.registry import rule_by_code
+from shapecheck.checking.checker import Settings, check_source
+from shapecheck.app.cli import main
+from shapecheck.app.config import resolve_rules
+from shapecheck.checking.registry import rule_by_code
 
 from .test_cli import BAD, GOOD
 

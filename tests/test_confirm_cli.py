@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.cli import main
+from shapecheck.app.cli import main
 from shapecheck.confirm import Confirmation, Status
 from shapecheck.confirm.runner import keras_installed
-from shapecheck.diagnostics import Diagnostic, Location, Severity
-from shapecheck.output import FORMATS
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+from shapecheck.report.formats.text import FORMATS
 
 needs_keras = pytest.mark.skipif(not keras_installed(), reason="confirmation needs Keras")
 
@@ -35,7 +35,7 @@ model = keras.Sequential([
 # Runs the CLI in this interpreter, then reports which heavy modules it imported.
 IN_PROCESS = """
 import json, sys
-from shapecheck.cli import main
+from shapecheck.app.cli import main
 try:
     main(sys.argv[1:], standalone_mode=True)
 except SystemExit as exit:

@@ -14,14 +14,14 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from shapecheck.checker import Settings, check_source
+from shapecheck.checking.checker import Settings, check_source
 from shapecheck.confirm import ConfirmOptions, Status, run_recipes
 from shapecheck.confirm.recipe import NOT_KERAS, Plan, plan_for, script_recipe
 from shapecheck.confirm.runner import keras_installed
-from shapecheck.diagnostics import Diagnostic, Location, Severity
-from shapecheck.events import Compiled, IdentifierString, KerasName, LayerApplied, ShapeProblem
-from shapecheck.interpreter import Interpreter
-from shapecheck.registry import all_rules
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+from shapecheck.engine.events import Compiled, IdentifierString, KerasName, LayerApplied, ShapeProblem
+from shapecheck.engine.interpreter import Interpreter
+from shapecheck.checking.registry import all_rules
 from shapecheck.shapes.errors import RankMismatch
 
 pytestmark = pytest.mark.skipif(not keras_installed(), reason="confirmation needs Keras")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.cli import main
-from shapecheck.files import discover, read_source
+from shapecheck.app.cli import main
+from shapecheck.app.files import discover, read_source
 
 from .test_cli import BAD
 

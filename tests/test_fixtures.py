@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shapecheck.registry import all_rules
+from shapecheck.checking.registry import all_rules
 
 from .conftest import FIXTURES, check, expected_markers
 

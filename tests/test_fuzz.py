@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shapecheck.checker import check_source
+from shapecheck.checking.checker import check_source
 
 from .conftest import FIXTURES
 from .keras_programs import keras_program, wild_program

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import random
 
-from shapecheck.checker import check_source
-from shapecheck.diagnostics import Severity
+from shapecheck.checking.checker import check_source
+from shapecheck.report.diagnostics import Severity
 
 from .keras_programs import SILENT_OR_DEFERRED, keras_program, keras_verdict
 

@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from shapecheck.registry import all_rules
+from shapecheck.checking.registry import all_rules
 
 CASES = [
     pytest.param(rule.code, "valid", source, True, id=f"{rule.code}-valid-{i}")

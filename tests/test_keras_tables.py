@@ -1,4 +1,4 @@
-"""``shapecheck/keras_tables.py`` must match what the installed Keras says.
+"""``shapecheck/tables/keras_tables.py`` must match what the installed Keras says.
 
 Re-derives every table with ``tools/gen_keras_tables.py`` (loaded by path)
 and compares it with the committed, generated module, which is also loaded by
@@ -21,7 +21,7 @@ keras = pytest.importorskip("keras")
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_PATH = ROOT / "tools" / "gen_keras_tables.py"
-TABLES_PATH = ROOT / "shapecheck" / "keras_tables.py"
+TABLES_PATH = ROOT / "shapecheck" / "tables" / "keras_tables.py"
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -57,7 +57,7 @@ def test_table_matches_installed_keras(derived: dict[str, object], name: str) ->
 
 def test_file_is_exactly_generated(derived: dict[str, object]) -> None:
     assert TABLES_PATH.read_text() == gen.render(derived), (
-        "shapecheck/keras_tables.py differs from the generator output "
+        "shapecheck/tables/keras_tables.py differs from the generator output "
         "(hand-edited?); rerun tools/gen_keras_tables.py"
     )
 

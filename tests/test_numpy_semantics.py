@@ -12,10 +12,10 @@ import numpy as np
 import libcst as cst
 import pytest
 
-from shapecheck.events import NumpyProblem
-from shapecheck.interpreter import Interpreter
+from shapecheck.engine.events import NumpyProblem
+from shapecheck.engine.interpreter import Interpreter
 from shapecheck.shapes.dims import is_known
-from shapecheck.values import Array
+from shapecheck.engine.values import Array
 
 SETUP = """
 import numpy as np

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.cli import main
-from shapecheck.registry import all_rules
-from shapecheck.terminal import colorize, decorations_allowed, show_progress
+from shapecheck.app.cli import main
+from shapecheck.checking.registry import all_rules
+from shapecheck.app.terminal import colorize, decorations_allowed, show_progress
 
 from .conftest import SHARED
 
@@ -84,8 +84,8 @@ def test_github_workflow_command(bad: Path) -> None:
 
 
 def test_github_escaping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from shapecheck.ci_formats import github
-    from shapecheck.diagnostics import Diagnostic, Location, Severity
+    from shapecheck.report.formats.ci import github
+    from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 
     d = Diagnostic("dir,a:b.py", "SC101", "rank-mismatch", Severity.ERROR, "100% wrong\nreally\r",
                    Location(1, 2), Location(1, 5))

@@ -8,7 +8,7 @@ import random
 import libcst as cst
 import pytest
 
-from shapecheck.positions import _locate_by_statement, locate, locate_whole
+from shapecheck.report.positions import _locate_by_statement, locate, locate_whole
 
 from .conftest import FIXTURES
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from shapecheck.checker import Settings, check_source
-from shapecheck.registry import all_rules
+from shapecheck.checking.checker import Settings, check_source
+from shapecheck.checking.registry import all_rules
 
 CASES = [
     pytest.param(rule, kind, i, source, id=f"{rule.code}-{kind}-{i}")

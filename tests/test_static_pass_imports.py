@@ -10,7 +10,7 @@ from .conftest import FIXTURES
 SCRIPT = """
 import sys
 from pathlib import Path
-from shapecheck.checker import check_source
+from shapecheck.checking.checker import check_source
 total = 0
 for path in sorted(Path(sys.argv[1]).rglob("*.py")):
     total += len(check_source(path.read_text(encoding="utf-8"), str(path)))

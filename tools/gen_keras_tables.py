@@ -1,4 +1,4 @@
-"""Generate ``shapecheck/keras_tables.py`` from the installed Keras.
+"""Generate ``shapecheck/tables/keras_tables.py`` from the installed Keras.
 
 The static checker must never import Keras, so everything it needs to know
 about the Keras API (constructor signatures, public names, accepted string
@@ -7,7 +7,7 @@ by introspecting the installed package, and written out as a pure-data module.
 
 Usage::
 
-    python3 tools/gen_keras_tables.py            # rewrite shapecheck/keras_tables.py
+    python3 tools/gen_keras_tables.py            # rewrite shapecheck/tables/keras_tables.py
     python3 tools/gen_keras_tables.py --check    # exit 1 if the file is stale
 
 ``tests/test_keras_tables.py`` imports this file by path and calls
@@ -84,7 +84,7 @@ REQUIRED: str = "<required>"
 NONLITERAL: str = "<nonliteral>"
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
-OUTPUT_PATH: Path = REPO_ROOT / "shapecheck" / "keras_tables.py"
+OUTPUT_PATH: Path = REPO_ROOT / "shapecheck" / "tables" / "keras_tables.py"
 
 Param = tuple[str, object]
 Signature = tuple[tuple[Param, ...], bool]
@@ -889,7 +889,7 @@ def _render_value(value: object) -> str:
 
 
 def render(tables: Tables) -> str:
-    """Source text of ``shapecheck/keras_tables.py``."""
+    """Source text of ``shapecheck/tables/keras_tables.py``."""
     version = tables["KERAS_VERSION"]
     out = [
         f'"""Keras API tables for the static checker (generated: do not edit).',

@@ -11,7 +11,7 @@ imports TensorFlow or Keras.  Nothing of the user's script is imported or run.
 
 from __future__ import annotations
 
-from .outcome import Confirmation, Status
-from .runner import ConfirmOptions, ConfirmUnavailable, confirm_diagnostics, run_recipes
+from shapecheck.confirm.outcome import Confirmation, Status
+from shapecheck.confirm.runner import ConfirmOptions, ConfirmUnavailable, confirm_diagnostics, run_recipes
 
 __all__ = ["Confirmation", "ConfirmOptions", "ConfirmUnavailable", "Status", "confirm_diagnostics", "run_recipes"]

@@ -15,8 +15,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .protocol import describe_error
-from .rebuild import SAMPLES, Rebuild, StepFailed, batch_size, resolve, synthetic, synthetic_array, targets_for
+from shapecheck.confirm.protocol import describe_error
+from shapecheck.confirm.rebuild import SAMPLES, Rebuild, StepFailed, batch_size, resolve, synthetic, synthetic_array, targets_for
 
 CONFIRMED, REFUTED, UNCONFIRMABLE = "confirmed", "refuted", "unconfirmable"
 STEPS = 5

@@ -24,10 +24,10 @@ from typing import Any, Optional
 
 import libcst as cst
 
-from ..shapes import catalog
-from ..shapes.dims import UNKNOWN, is_known
-from .. import keras_tables as T
-from ..values import Function, KerasObject, Layer, LayerCall, Ref, Tensor
+from shapecheck.shapes import catalog
+from shapecheck.shapes.dims import UNKNOWN, is_known
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.values import Function, KerasObject, Layer, LayerCall, Ref, Tensor
 
 Json = Any
 

@@ -27,8 +27,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
-from .. import keras_tables as T
-from .protocol import Recipe
+from shapecheck.tables import keras_tables as T
+from shapecheck.confirm.protocol import Recipe
 
 BYTES_PER_PARAMETER = 4
 """float32 weights."""

@@ -12,7 +12,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .protocol import describe_error
+from shapecheck.confirm.protocol import describe_error
 
 SAMPLES = 32
 """Synthetic samples per fit."""

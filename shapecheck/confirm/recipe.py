@@ -27,10 +27,10 @@ from typing import Any, Callable, Optional
 
 import libcst as cst
 
-from .. import keras_api
-from .. import keras_tables as T
-from ..diagnostics import Diagnostic
-from ..events import (
+from shapecheck.tables import keras_api
+from shapecheck.tables import keras_tables as T
+from shapecheck.report.diagnostics import Diagnostic
+from shapecheck.engine.events import (
     Compiled,
     DataFed,
     IdentifierString,
@@ -43,10 +43,10 @@ from ..events import (
     ShapeArgument,
     ShapeProblem,
 )
-from ..shapes.dims import UNKNOWN, is_known
-from ..values import Array, Generator, Layer, Model, Seq, Tensor, Value, literal
-from .encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input
-from .protocol import Recipe
+from shapecheck.shapes.dims import UNKNOWN, is_known
+from shapecheck.engine.values import Array, Generator, Layer, Model, Seq, Tensor, Value, literal
+from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input
+from shapecheck.confirm.protocol import Recipe
 
 LOSS_SYMPTOMS = {
     "SC202": "categorical_on_binary",
@@ -390,7 +390,7 @@ def script_recipe(source: str) -> Recipe:
 
     The ``skipped`` list holds the reason for each part that cannot be rebuilt.
     """
-    from ..interpreter import Interpreter
+    from shapecheck.engine.interpreter import Interpreter
 
     module = cst.parse_module(source)
     events: list[Any] = []

@@ -30,11 +30,11 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
-from ..diagnostics import Diagnostic
-from .memory import estimate, format_bytes
-from .outcome import Confirmation, Status
-from .protocol import Hello, Recipe, dumps, loads
-from .recipe import plan_for
+from shapecheck.report.diagnostics import Diagnostic
+from shapecheck.confirm.memory import estimate, format_bytes
+from shapecheck.confirm.outcome import Confirmation, Status
+from shapecheck.confirm.protocol import Hello, Recipe, dumps, loads
+from shapecheck.confirm.recipe import plan_for
 
 INSTALL_HINT = "pip install 'shapecheck[confirm]'"
 

@@ -27,8 +27,8 @@ import time
 import warnings
 from typing import IO, Any, Optional
 
-from .memory import format_bytes
-from .protocol import Hello, Reply, Unavailable, describe_error, dumps, loads
+from shapecheck.confirm.memory import format_bytes
+from shapecheck.confirm.protocol import Hello, Reply, Unavailable, describe_error, dumps, loads
 
 _OUT_OF_MEMORY = re.compile(r"\b(MemoryError|ResourceExhaustedError|OutOfMemoryError)\b|OOM when allocating"
                             r"|out of memory", re.IGNORECASE)
@@ -121,8 +121,8 @@ def _start(device: str, cap: Optional[int] = None) -> tuple[Any, Optional[Hello]
 
 def handle(keras: Any, hello: Hello, request: dict[str, Any]) -> Reply:
     """Rebuild one recipe and judge what Keras did."""
-    from .actions import ACTIONS, UNCONFIRMABLE
-    from .rebuild import Rebuild
+    from shapecheck.confirm.actions import ACTIONS, UNCONFIRMABLE
+    from shapecheck.confirm.rebuild import Rebuild
 
     recipe = request.get("recipe") or {}
     began = time.perf_counter()

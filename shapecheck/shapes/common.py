@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .dims import UNKNOWN, Dim, Shape
-from .errors import BadConfig, RankMismatch
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape
+from shapecheck.shapes.errors import BadConfig, RankMismatch
 
 
 def single(inputs: Sequence[Shape]) -> Shape:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dims import UNKNOWN
+from shapecheck.shapes.dims import UNKNOWN
 
 
 class Config:

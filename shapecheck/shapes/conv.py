@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .catalog import transfer
-from .common import require_defined, require_rank, single
-from .config import Config
-from .dims import UNKNOWN, Dim, Shape, is_known
-from .errors import BadConfig, NonPositiveSize
+from shapecheck.shapes.registry import transfer
+from shapecheck.shapes.common import require_defined, require_rank, single
+from shapecheck.shapes.config import Config
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
+from shapecheck.shapes.errors import BadConfig, NonPositiveSize
 
 _SPATIAL = {1: "(batch, steps, channels)", 2: "(batch, rows, cols, channels)",
             3: "(batch, dim1, dim2, dim3, channels)"}

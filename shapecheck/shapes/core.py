@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .catalog import transfer
-from .common import require_defined, require_min_rank, require_rank, same_shape, single
-from .config import Config
-from .dims import UNKNOWN, Dim, Shape, dim_product, is_known
-from .errors import BadConfig, ReshapeMismatch
+from shapecheck.shapes.registry import transfer
+from shapecheck.shapes.common import require_defined, require_min_rank, require_rank, same_shape, single
+from shapecheck.shapes.config import Config
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, dim_product, is_known
+from shapecheck.shapes.errors import BadConfig, ReshapeMismatch
 
 SHAPE_PRESERVING = (
     "Activation",

@@ -8,7 +8,7 @@ was received, shapes written as Keras prints them.
 
 from __future__ import annotations
 
-from .dims import Shape
+from shapecheck.shapes.dims import Shape
 
 
 class ShapeContradiction(Exception):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .catalog import transfer
-from .config import Config
-from .dims import UNKNOWN, Dim, Shape, is_known
-from .errors import BadConfig, MergeMismatch
+from shapecheck.shapes.registry import transfer
+from shapecheck.shapes.config import Config
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
+from shapecheck.shapes.errors import BadConfig, MergeMismatch
 
 ELEMENTWISE = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .catalog import Output, infer, spec_for, transfer
-from .common import require_defined, require_min_rank, require_rank, single
-from .config import Config
-from .dims import UNKNOWN, Dim, Shape, is_known
-from .errors import BadConfig, RankMismatch
+from shapecheck.shapes.registry import Output, infer, spec_for, transfer
+from shapecheck.shapes.common import require_defined, require_min_rank, require_rank, single
+from shapecheck.shapes.config import Config
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
+from shapecheck.shapes.errors import BadConfig, RankMismatch
 
 RNN_LAYERS = ("LSTM", "GRU", "SimpleRNN")
 # Recurrent layers the catalog has no shape rule for (Bidirectional accepts them).

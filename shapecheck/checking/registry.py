@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .rule import Rule
+from shapecheck.checking.rule import Rule
 
 
 def all_rules() -> list[type[Rule]]:

@@ -4,7 +4,7 @@ A rule is a class (Fixit-style) with a stable ``code``, a readable ``name``,
 a default ``severity``, documentation in ruff's four headings, and ``VALID``
 and ``INVALID`` example scripts that double as its tests.  It subscribes to
 interpreter events by defining ``on_<event>`` methods (see
-:mod:`shapecheck.events`) and reports through :class:`Context`.
+:mod:`shapecheck.engine.events`) and reports through :class:`Context`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Callable, ClassVar, Optional, Sequence
 
 import libcst as cst
 
-from .diagnostics import Severity
+from shapecheck.report.diagnostics import Severity
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 from urllib.parse import quote
 
-from . import __version__
-from .ci_formats import relative_path
-from .diagnostics import Diagnostic, Location, Severity
-from .registry import all_rules
+from shapecheck import __version__
+from shapecheck.report.formats.ci import relative_path
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+from shapecheck.checking.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/shapecheck/"

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
-from .diagnostics import Severity
-from .registry import all_rules, select
-from .rule import Rule
+from shapecheck.report.diagnostics import Severity
+from shapecheck.checking.registry import all_rules, select
+from shapecheck.checking.rule import Rule
 
 if TYPE_CHECKING:
-    from .checker import Settings
+    from shapecheck.checking.checker import Settings
 
 KNOWN_KEYS = frozenset({
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "force-exclude",
@@ -212,7 +212,7 @@ def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Se
     """Per-file settings: the config's selection with the command line's on top, less
     what ``per-file-ignores`` turns off for each file.  Raises ConfigError for an
     unknown selector."""
-    from .checker import Settings
+    from shapecheck.checking.checker import Settings
 
     for selector in [*select_, *ignore, *extend_select]:
         validate_selector(selector, "command line")

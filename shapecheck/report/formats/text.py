@@ -1,6 +1,6 @@
 """Output formats for people and editors: ``concise``, ``full``, ``json`` and ``json-lines``,
-plus ``--statistics``; the CI formats live in :mod:`shapecheck.ci_formats` and
-:mod:`shapecheck.sarif`.  :data:`FORMATS` maps each ``--output-format`` name to
+plus ``--statistics``; the CI formats live in :mod:`shapecheck.report.formats.ci` and
+:mod:`shapecheck.report.formats.sarif`.  :data:`FORMATS` maps each ``--output-format`` name to
 its formatter.
 
 Every formatter takes the sorted findings, the number of files checked and
@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
-from .diagnostics import Diagnostic, Location, Severity
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 
 Sources = Optional[Mapping[str, str]]
 Formatter = Callable[..., str]
@@ -63,7 +63,7 @@ def confirmed_suffix(diagnostics: Sequence[Diagnostic]) -> str:
     """`` (2 confirmed, 1 refuted)`` after --confirm; empty otherwise."""
     if all(d.confirmation is None for d in diagnostics):
         return ""
-    from .confirm.outcome import summary_suffix
+    from shapecheck.confirm.outcome import summary_suffix
 
     return summary_suffix([d.confirmation for d in diagnostics])
 
@@ -191,7 +191,8 @@ def statistics(diagnostics: Sequence[Diagnostic], as_json_list: bool = False) ->
 
 
 def _formats() -> dict[str, Formatter]:
-    from . import ci_formats, sarif
+    from shapecheck.report.formats import ci as ci_formats
+    from shapecheck.report.formats import sarif
 
     return {
         "concise": concise,

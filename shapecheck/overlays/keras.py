@@ -1,7 +1,7 @@
 """How Keras calls behave, for the interpreter.
 
 Imports bind names to Keras paths; calling a layer class builds a
-:class:`~shapecheck.values.Layer` with its config bound like Python binds
+:class:`~shapecheck.engine.values.Layer` with its config bound like Python binds
 arguments; calling a layer on tensors runs the catalog's shape rule;
 ``Sequential``, ``Model``, ``add`` and ``compile`` build the model
 description the rules (and confirmation) read.  Calls this module does not
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import libcst as cst
 
-from . import keras_api
-from . import keras_tables as T
-from .events import (
+from shapecheck.tables import keras_api
+from shapecheck.tables import keras_tables as T
+from shapecheck.engine.events import (
     Compiled,
     DataFed,
     IdentifierString,
@@ -30,12 +30,12 @@ from .events import (
     ShapeArgument,
     ShapeProblem,
 )
-from .lambdas import moves_batch_axis
-from .shapes import catalog
-from .shapes.config import Config
-from .shapes.dims import UNKNOWN, Dim, Shape, is_known
-from .shapes.errors import ShapeContradiction, SharedLayerMismatch
-from .values import (
+from shapecheck.overlays.lambdas import moves_batch_axis
+from shapecheck.shapes import catalog
+from shapecheck.shapes.config import Config
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
+from shapecheck.shapes.errors import ShapeContradiction, SharedLayerMismatch
+from shapecheck.engine.values import (
     UNKNOWN_VALUE,
     Array,
     ClassVal,
@@ -55,7 +55,7 @@ from .values import (
 )
 
 if TYPE_CHECKING:
-    from .interpreter import Interpreter, Scope
+    from shapecheck.engine.interpreter import Interpreter, Scope
 
 # Functions known not to change the objects passed to them.
 _PURE_BUILTINS = frozenset(
@@ -143,7 +143,7 @@ class KerasSemantics:
     """The Keras-specific half of the interpreter."""
 
     def __init__(self, interp: "Interpreter") -> None:
-        from .numpy_calls import NumpySemantics
+        from shapecheck.overlays.numpy_arrays import NumpySemantics
 
         self.interp = interp
         self.numpy = NumpySemantics(interp)
@@ -540,7 +540,7 @@ class KerasSemantics:
 
     def list_method(self, seq: Seq, method: str, args: Arguments) -> Value:
         """Python list methods that matter when layer lists are built up."""
-        from .interpreter import MAX_SEQ
+        from shapecheck.engine.interpreter import MAX_SEQ
 
         if method in ("append", "extend", "insert") and len(seq.items) >= MAX_SEQ:
             seq.items = [UNKNOWN_VALUE]  # a list this long is built by a loop we cannot follow anyway

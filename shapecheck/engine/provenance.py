@@ -6,7 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
-from .values import Tensor
+from shapecheck.engine.values import Tensor
 
 
 def source_note(tensor: Tensor) -> Optional[tuple[cst.CSTNode, str]]:

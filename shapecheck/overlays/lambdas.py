@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from .values import Const, Function, Ref, Seq
+from shapecheck.engine.values import Const, Function, Ref, Seq
 
 if TYPE_CHECKING:
-    from .interpreter import Interpreter
+    from shapecheck.engine.interpreter import Interpreter
 
 _TRANSPOSES = frozenset({"tensorflow.transpose", "keras.ops.transpose", "numpy.transpose",
                          "tensorflow.keras.backend.transpose", "keras.backend.transpose"})

@@ -12,8 +12,8 @@ from typing import Any, Optional, Union
 
 import libcst as cst
 
-from .shapes.config import Config
-from .shapes.dims import UNKNOWN, Shape
+from shapecheck.shapes.config import Config
+from shapecheck.shapes.dims import UNKNOWN, Shape
 
 
 class Value:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from .diagnostics import Diagnostic, Severity
+from shapecheck.report.diagnostics import Diagnostic, Severity
 
 
 def _escape_data(text: str) -> str:

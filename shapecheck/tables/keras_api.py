@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import keras_tables as T
+from shapecheck.tables import keras_tables as T
 
 _PREFIXES = (
     ("tensorflow.keras", "keras"),

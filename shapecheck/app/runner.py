@@ -14,12 +14,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Optional, Sequence
 
-from .cache import Cache
-from .checker import Settings, check_source
-from .diagnostics import Diagnostic, Location
-from .notebooks import cell_location
-from .files import SourceFile, read_source
-from .fixes import fix_source
+from shapecheck.app.cache import Cache
+from shapecheck.checking.checker import Settings, check_source
+from shapecheck.report.diagnostics import Diagnostic, Location
+from shapecheck.app.notebooks import cell_location
+from shapecheck.app.files import SourceFile, read_source
+from shapecheck.checking.autofix import fix_source
 
 MIN_FILES_PER_WORKER = 4
 

@@ -18,10 +18,10 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
-from . import __version__
-from .checker import Settings, check_source
-from .config import ConfigError, FileConfig, find_config, load_config, settings_builder
-from .diagnostics import Diagnostic, Location, Severity
+from shapecheck import __version__
+from shapecheck.checking.checker import Settings, check_source
+from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 
 SOURCE = "shapecheck"
 

@@ -1,9 +1,9 @@
 """The abstract interpreter: runs a script's statements over abstract values.
 
 It walks the libcst tree top-down once, keeping an environment of
-:mod:`shapecheck.values`.  Keras calls are delegated to
-:mod:`shapecheck.keras_calls`; everything it does not understand becomes
-:data:`~shapecheck.values.UNKNOWN_VALUE`.  Branches on unknown conditions,
+:mod:`shapecheck.engine.values`.  Keras calls are delegated to
+:mod:`shapecheck.overlays.keras`; everything it does not understand becomes
+:data:`~shapecheck.engine.values.UNKNOWN_VALUE`.  Branches on unknown conditions,
 loops over unknown iterables and exception handlers run on a copy of the
 environment, and whatever they change becomes unknown afterwards, so no path
 the script may not take can produce a finding.  Budgets bound the work on
@@ -21,9 +21,9 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
-from .events import NumpyProblem
-from .shapes.dims import UNKNOWN, Shape, is_known
-from .values import (
+from shapecheck.engine.events import NumpyProblem
+from shapecheck.shapes.dims import UNKNOWN, Shape, is_known
+from shapecheck.engine.values import (
     UNKNOWN_VALUE,
     Array,
     Generator,
@@ -254,7 +254,7 @@ class Interpreter:
     """Runs one module over abstract values and emits events to the rules."""
 
     def __init__(self, module: cst.Module, emit: Emit) -> None:
-        from .keras_calls import KerasSemantics
+        from shapecheck.overlays.keras import KerasSemantics
 
         self.module = module
         self.emit = emit

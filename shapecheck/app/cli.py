@@ -15,16 +15,16 @@ from typing import Callable, Optional, Sequence
 
 import click
 
-from . import __version__
-from .cache import CACHE_DIR_NAME, Cache
-from .checker import Settings
-from .config import ConfigError, FileConfig, find_config, load_config, settings_builder
-from .diagnostics import Diagnostic
-from .files import PathError, SourceFile, discover, read_source, read_stdin, write_source
-from .output import FORMATS, MACHINE_FORMATS, statistics
-from .registry import all_rules, rule_by_code
-from .runner import FileResult, check_files, default_jobs
-from .terminal import colorize, decorations_allowed, show_progress
+from shapecheck import __version__
+from shapecheck.app.cache import CACHE_DIR_NAME, Cache
+from shapecheck.checking.checker import Settings
+from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
+from shapecheck.report.diagnostics import Diagnostic
+from shapecheck.app.files import PathError, SourceFile, discover, read_source, read_stdin, write_source
+from shapecheck.report.formats.text import FORMATS, MACHINE_FORMATS, statistics
+from shapecheck.checking.registry import all_rules, rule_by_code
+from shapecheck.app.runner import FileResult, check_files, default_jobs
+from shapecheck.app.terminal import colorize, decorations_allowed, show_progress
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -163,7 +163,7 @@ def _config(start: Optional[str], explicit: Optional[str], isolated: bool) -> Fi
 
 
 def _excluded_name(name: str, excludes: Sequence[str], config: FileConfig) -> bool:
-    from .files import excluded
+    from shapecheck.app.files import excluded
 
     return excluded(name, excludes, config.root)
 
@@ -190,7 +190,7 @@ def _run(sources: list[SourceFile], settings_for: Callable[[str], Settings], fmt
 def _confirm(diagnostics: list[Diagnostic], results: Sequence[FileResult], device: str,
              timeout: float) -> list[Diagnostic]:
     """The findings with the real Keras's verdict on each (``--confirm``)."""
-    from .confirm import ConfirmOptions, ConfirmUnavailable, confirm_diagnostics
+    from shapecheck.confirm import ConfirmOptions, ConfirmUnavailable, confirm_diagnostics
 
     sources = {r.path: (r.fixed_source or r.source) for r in results if r.source is not None}
     try:
@@ -276,7 +276,7 @@ def rules_() -> None:
 def server() -> None:
     """Run the language server (LSP over standard input and output) for editors."""
     try:
-        from .server import serve
+        from shapecheck.app.server import serve
     except ImportError as error:
         raise _fail(f"the language server needs pygls ({error}); install `shapecheck[server]`")
     serve()

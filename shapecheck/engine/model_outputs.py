@@ -11,8 +11,8 @@ from typing import Any, Optional
 
 import libcst as cst
 
-from .shapes.dims import is_known
-from .values import Const, Function, KerasObject, Layer, Model, Ref, Tensor
+from shapecheck.shapes.dims import is_known
+from shapecheck.engine.values import Const, Function, KerasObject, Layer, Model, Ref, Tensor
 
 # Layers that keep their input's values' meaning (a softmax stays a softmax).
 _TRANSPARENT = frozenset({"Dropout", "AlphaDropout", "GaussianDropout", "SpatialDropout1D",

@@ -13,8 +13,8 @@ from typing import Optional
 
 import libcst as cst
 
-from .shapes.errors import ShapeContradiction
-from .values import Layer, LayerCall, Model, Tensor, Value
+from shapecheck.shapes.errors import ShapeContradiction
+from shapecheck.engine.values import Layer, LayerCall, Model, Tensor, Value
 
 
 @dataclass

@@ -1,30 +1,27 @@
 """Safe fixes: from a rule's node replacements to text edits, and applying them.
 
-A rule describes its fix as libcst node replacements (:class:`~shapecheck.rule.FixSpec`).
+A rule describes its fix as libcst node replacements (:class:`~shapecheck.checking.rule.FixSpec`).
 :func:`build_fix` renders the module with those nodes replaced and keeps only
 the changed span as a text edit, so indentation, comments and formatting
 elsewhere stay byte for byte.  :func:`apply_fixes` applies the edits of
-non-overlapping fixes; :func:`fix_source` repeats check-and-apply until
-nothing more changes.
+non-overlapping fixes (the check-and-apply loop is
+:mod:`shapecheck.checking.autofix`).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import libcst as cst
 
-from .diagnostics import Diagnostic, Edit, Fix, Location
+from shapecheck.report.diagnostics import Diagnostic, Edit, Fix, Location
 
 if TYPE_CHECKING:
-    from .checker import Settings
-    from .rule import FixSpec
+    from shapecheck.checking.rule import FixSpec
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-MAX_PASSES = 10
 
 
 class LineIndex:
@@ -148,34 +145,3 @@ def apply_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, in
     for start, end, content in sorted(edits, reverse=True):
         text = text[:start] + content + text[end:]
     return text, len(chosen)
-
-
-@dataclass(frozen=True)
-class FixResult:
-    """The outcome of fixing one file."""
-
-    source: str
-    fixed: int
-    diagnostics: list[Diagnostic]
-
-
-def fix_source(source: str, filename: str, settings: "Settings") -> FixResult:
-    """Check, apply safe fixes, and re-check until no fix applies (at most a few passes).
-
-    ``diagnostics`` are the findings left in the final text.
-    """
-    from .checker import check_source
-
-    fixed = 0
-    diagnostics = check_source(source, filename, settings)
-    for _ in range(MAX_PASSES):
-        if not any(d.fix is not None for d in diagnostics):
-            break
-        new_source, count = apply_fixes(source, diagnostics)
-        if count == 0 or new_source == source:
-            break
-        new_diagnostics = check_source(new_source, filename, settings)
-        if any(d.code == "SC001" for d in new_diagnostics) and not any(d.code == "SC001" for d in diagnostics):
-            break  # never turn a parsing file into one that does not parse
-        source, diagnostics, fixed = new_source, new_diagnostics, fixed + count
-    return FixResult(source, fixed, diagnostics)

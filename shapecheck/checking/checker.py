@@ -12,13 +12,13 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
-from .diagnostics import Diagnostic, Location, Note, Severity
-from .fixes import LineIndex, build_fix, quick_fix
-from .interpreter import Interpreter
-from .parsing import SyntaxProblem, Unparsable, parse
-from .positions import locate
-from .rule import Context, Finding, Rule
-from .suppressions import BLANKET, Suppressions
+from shapecheck.report.diagnostics import Diagnostic, Location, Note, Severity
+from shapecheck.report.fixes import LineIndex, build_fix, quick_fix
+from shapecheck.engine.interpreter import Interpreter
+from shapecheck.engine.parsing import SyntaxProblem, Unparsable, parse
+from shapecheck.report.positions import locate
+from shapecheck.checking.rule import Context, Finding, Rule
+from shapecheck.report.suppressions import BLANKET, Suppressions
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Settings:
 
 def default_settings() -> Settings:
     """Every rule that is on by default (opt-in rules are not), at its default severity."""
-    from .registry import all_rules
+    from shapecheck.checking.registry import all_rules
 
     return Settings(tuple(rule for rule in all_rules() if not rule.opt_in))
 
@@ -143,7 +143,7 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
 
 def _syntax_error(error: SyntaxProblem, filename: str, settings: Settings) -> list[Diagnostic]:
     """A file that does not parse gets one SC001 finding at the error's position."""
-    from .registry import rule_by_code
+    from shapecheck.checking.registry import rule_by_code
 
     rule = rule_by_code("SC001")
     if rule is None or rule not in settings.rules:
@@ -159,7 +159,7 @@ def unused_suppressions(suppressions: Suppressions, filename: str, settings: Set
     A code is judged only when its rules ran; ``# noqa`` without codes and
     codes of other tools (``# noqa: E501``) are never reported.
     """
-    from .registry import rule_by_code, select
+    from shapecheck.checking.registry import rule_by_code, select
 
     rule = rule_by_code("SC900")
     if rule is None or rule not in settings.rules:

@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from . import __version__
-from .diagnostics import Diagnostic, Edit, Fix, Location, Note, Severity
+from shapecheck import __version__
+from shapecheck.report.diagnostics import Diagnostic, Edit, Fix, Location, Note, Severity
 
 CACHE_DIR_NAME = ".shapecheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by shapecheck.\n"

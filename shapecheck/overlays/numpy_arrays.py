@@ -4,7 +4,7 @@ Constructors (``np.array``, ``np.zeros``, ``np.random.rand``, ``np.arange``),
 shape functions and methods (``reshape``, ``expand_dims``, ``squeeze``,
 ``transpose``, ``concatenate``, ``stack``) and indexing compute the result's
 shape; a call numpy itself would reject is reported through a
-:class:`~shapecheck.events.NumpyProblem` event.  Anything not listed here is
+:class:`~shapecheck.engine.events.NumpyProblem` event.  Anything not listed here is
 unknown.
 """
 
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import libcst as cst
 
-from .events import NumpyProblem
-from .shapes.dims import UNKNOWN, Dim, Shape, dim_product, is_known
-from .values import UNKNOWN_VALUE, Array, Const, Seq, Tensor, Value
+from shapecheck.engine.events import NumpyProblem
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, dim_product, is_known
+from shapecheck.engine.values import UNKNOWN_VALUE, Array, Const, Seq, Tensor, Value
 
 if TYPE_CHECKING:
-    from .keras_calls import Arguments
-    from .interpreter import Interpreter
+    from shapecheck.overlays.keras import Arguments
+    from shapecheck.engine.interpreter import Interpreter
 
 _FLOAT_MAKERS = {"rand", "randn", "random", "random_sample", "uniform", "normal", "standard_normal", "sample"}
 
@@ -52,7 +52,7 @@ def _dtype_of(value: Value) -> Optional[str]:
             if v in ("bool", "object", "str"):
                 return v
         return None
-    from .values import Ref
+    from shapecheck.engine.values import Ref
 
     if isinstance(value, Ref):
         name = value.path.rsplit(".", 1)[-1]

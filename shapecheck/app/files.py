@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-from .config import matches_path
-from .notebooks import NotebookError, notebook_source
+from shapecheck.app.config import matches_path
+from shapecheck.app.notebooks import NotebookError, notebook_source
 
 SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist",
                        "venv", "env", ".venv", ".shapecheck_cache"})

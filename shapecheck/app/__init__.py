@@ -1,0 +1,1 @@
+"""The application layer: command line, file discovery, config, cache, runner, language server, notebooks."""

@@ -1,0 +1,1 @@
+"""Diagnostics and how they are reported: positions, suppressions, fixes and output formats."""

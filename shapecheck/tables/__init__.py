@@ -1,0 +1,1 @@
+"""API tables generated from the installed libraries, and the lookups over them."""
