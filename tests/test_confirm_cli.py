@@ -16,7 +16,7 @@ from shapecheck.app.cli import main
 from shapecheck.confirm import Confirmation, Status
 from shapecheck.confirm.runner import keras_installed
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
-from shapecheck.report.formats.text import FORMATS
+from shapecheck.report.formats.registry import FORMATS
 
 needs_keras = pytest.mark.skipif(not keras_installed(), reason="confirmation needs Keras")
 

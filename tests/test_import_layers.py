@@ -18,7 +18,7 @@ LAYERS = ["app", "confirm", "checking", "rules", "report", "overlays", "engine",
 # Where a layer may reach past the order above (each with its reason).
 ALLOWED_UPWARD = {
     # confirmation reads a finding's Diagnostic, which lives in report
-    ("report", "confirm"): "report.formats.text prints the confirmation summary",
+    ("report", "confirm"): "report.formats.common prints the confirmation summary",
 }
 
 

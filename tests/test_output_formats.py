@@ -84,7 +84,7 @@ def test_github_workflow_command(bad: Path) -> None:
 
 
 def test_github_escaping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from shapecheck.report.formats.ci import github
+    from shapecheck.report.formats.github import github
     from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 
     d = Diagnostic("dir,a:b.py", "SC101", "rank-mismatch", Severity.ERROR, "100% wrong\nreally\r",
@@ -236,3 +236,15 @@ def test_colorize_and_plain_output(bad: Path) -> None:
     assert "\x1b[" in coloured and coloured != line
     # Under CliRunner stdout is not a terminal: no escape codes at all.
     assert "\x1b[" not in run("bad.py").output
+
+
+def test_each_format_lives_in_its_own_module_behind_the_registry() -> None:
+    """One module per output format (json and json-lines share one), all behind the registry."""
+    from shapecheck.report.formats import registry
+
+    modules = {name: fmt.__module__.rsplit(".", 1)[-1] for name, fmt in registry.FORMATS.items()}
+    assert modules == {"concise": "concise", "full": "full", "json": "json_format",
+                       "json-lines": "json_format", "github": "github", "gitlab": "gitlab",
+                       "junit": "junit", "sarif": "sarif"}
+    assert registry.MACHINE_FORMATS == set(registry.FORMATS) - {"concise", "full"}
+

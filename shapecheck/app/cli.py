@@ -21,7 +21,7 @@ from shapecheck.checking.checker import Settings
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.app.files import PathError, SourceFile, discover, read_source, read_stdin, write_source
-from shapecheck.report.formats.text import FORMATS, MACHINE_FORMATS, statistics
+from shapecheck.report.formats.registry import FORMATS, MACHINE_FORMATS, statistics
 from shapecheck.checking.registry import all_rules, rule_by_code
 from shapecheck.app.runner import FileResult, check_files, default_jobs
 from shapecheck.app.terminal import colorize, decorations_allowed, show_progress

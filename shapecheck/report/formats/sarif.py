@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Sequence
 from urllib.parse import quote
 
 from shapecheck import __version__
-from shapecheck.report.formats.ci import relative_path
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+from shapecheck.report.formats.common import Sources, relative_path
 from shapecheck.checking.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -91,7 +91,6 @@ def sarif_log(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
     }
 
 
-def sarif(diagnostics: Sequence[Diagnostic], files_checked: int,
-          sources: Optional[Mapping[str, str]] = None) -> str:
+def sarif(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None) -> str:
     """The SARIF 2.1.0 log as JSON text."""
     return json.dumps(sarif_log(diagnostics), indent=2) + "\n"

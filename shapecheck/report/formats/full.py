@@ -1,0 +1,43 @@
+"""The ``full`` format: each finding with its source line and carets under the span, its
+notes the same way, and its fix."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from shapecheck.report.diagnostics import Diagnostic, Location
+from shapecheck.report.formats.common import (
+    Sources, fixable_line, headline, note_line, source_lines, summary,
+)
+
+
+def excerpt(lines: list[str], start: Location, end: Location) -> list[str]:
+    """The source line at ``start`` with carets under the span (to the end of that line)."""
+    if not 1 <= start.row <= len(lines):
+        return []
+    text = lines[start.row - 1].expandtabs(1)
+    stop = end.column if end.row == start.row else len(text) + 1
+    width = max(1, stop - start.column)
+    gutter = len(str(start.row))
+    return [f"  {start.row} | {text}", f"  {' ' * gutter} | {' ' * (start.column - 1)}{'^' * width}"]
+
+
+def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None) -> str:
+    """Each finding with its source line and a caret under the span, then its notes the same way."""
+    blocks = []
+    cache: dict[str, list[str]] = {}
+    for d in diagnostics:
+        lines = cache.setdefault(d.filename, source_lines(d.filename, sources))
+        block = [headline(d), *excerpt(lines, d.location, d.end_location)]
+        for note in d.notes:
+            block.append(note_line(d, note.cell, note.location, note.message))
+            block.extend(excerpt(lines, note.location, note.end_location))
+        if d.confirmation is not None:
+            block.append(note_line(d, d.cell, d.location, d.confirmation.note()))
+        if d.fix is not None:
+            block.append(f"  fix: {d.fix.message}")
+        blocks.append("\n".join(block))
+    tail = [summary(diagnostics, files_checked)]
+    if fixable_line(diagnostics):
+        tail.append(fixable_line(diagnostics))
+    return "\n\n".join(blocks + ["\n".join(tail)]) + "\n"
