@@ -11,7 +11,6 @@ culprit.
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
@@ -19,6 +18,11 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.registry import all_rules, select
 from shapecheck.checking.rule import Rule
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: the same parser, as the `tomli` package
+    import tomli as tomllib  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from shapecheck.checking.checker import Settings
