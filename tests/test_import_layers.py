@@ -15,10 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # Packages from the top of the pipeline to the bottom: a module may import
 # its own package and the ones listed after it, never one listed before it.
 LAYERS = ["app", "confirm", "checking", "rules", "report", "overlays", "engine", "shapes", "tables"]
-# Where a layer may reach past the order above (each with its reason).
+# Where a layer may reach past the order above: (importing layer, imported module) and the reason.
 ALLOWED_UPWARD = {
-    # confirmation reads a finding's Diagnostic, which lives in report
-    ("report", "confirm"): "report.formats.common prints the confirmation summary",
+    ("rules", "shapecheck.checking.rule"): "the interface every rule implements",
+    ("report", "shapecheck.confirm.outcome"): "a finding's confirmation is part of what is reported",
+    ("report", "shapecheck.checking.registry"): "SARIF lists every rule's metadata in its tool section",
 }
 
 
@@ -131,7 +132,7 @@ def test_imports_only_point_down_the_pipeline() -> None:
             there = _layer(target)
             if here is None or there is None or here == there:
                 continue
-            if LAYERS.index(there) < LAYERS.index(here) and (here, there) not in ALLOWED_UPWARD:
+            if LAYERS.index(there) < LAYERS.index(here) and (here, target) not in ALLOWED_UPWARD:
                 wrong.append(f"{module} -> {target}")
     assert not wrong, "imports against the pipeline:\n" + "\n".join(sorted(wrong))
 

@@ -161,6 +161,12 @@ class Model(Value):
     compiled: bool = False
     loss: Any = None  # the loss value given to compile()
 
+    def make_opaque(self) -> None:
+        """From now on nothing is known of this model's output (unknown code may have changed it)."""
+        self.opaque = True
+        if self.kind == "sequential":
+            self.output = Tensor(Shape.unknown())
+
 
 @dataclass(eq=False)
 class KerasObject(Value):

@@ -18,9 +18,12 @@ from shapecheck.engine.events import NumpyProblem
 from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, dim_product, is_known
 from shapecheck.engine.values import UNKNOWN_VALUE, Array, Const, Seq, Tensor, Value
 
+from shapecheck.engine.arguments import Arguments
+from shapecheck.engine.overlay import OVERLAYS
+
 if TYPE_CHECKING:
-    from shapecheck.overlays.keras import Arguments
     from shapecheck.engine.interpreter import Interpreter
+    from shapecheck.engine.scope import Scope
 
 _FLOAT_MAKERS = {"rand", "randn", "random", "random_sample", "uniform", "normal", "standard_normal", "sample"}
 
@@ -100,7 +103,7 @@ class NumpySemantics:
                      max_value=max_int if kind == "int" else None, node=node)
 
     # ---------------------------------------------------------------- calls
-    def call(self, name: str, args: "Arguments", node: cst.CSTNode) -> Value:
+    def call(self, name: str, args: Arguments, node: cst.CSTNode) -> Value:
         """Call ``numpy.<name>`` (``name`` may be ``random.rand`` and the like)."""
         pos, kw = args.positional, args.keywords
         if not args.complete:
@@ -203,7 +206,7 @@ class NumpySemantics:
         return Array(Shape((length,)), dtype or "int", max_value=largest, node=node)
 
     # -------------------------------------------------------- array methods
-    def method(self, array: Array, name: str, args: "Arguments", node: cst.CSTNode) -> Value:
+    def method(self, array: Array, name: str, args: Arguments, node: cst.CSTNode) -> Value:
         """``x.reshape(...)``, ``x.astype(...)`` and other ndarray methods."""
         pos, kw = args.positional, args.keywords
         if not args.complete:
@@ -487,3 +490,42 @@ def _nested_shape(value: Value, budget: Optional[_LiteralBudget] = None,
     max_int = max(ints) if ints and len(ints) == len(results) else None
     sub = next(iter(subshapes))
     return (len(value.items),) + sub, kinds, ragged, max_int
+
+
+@OVERLAYS.call("numpy")
+def call_numpy(interp: Interpreter, path: str, args: Arguments, node: cst.Call) -> Value:
+    """``np.zeros(...)``, ``np.random.rand(...)``: the shape of the array made."""
+    return NumpySemantics(interp).call(path[len("numpy."):], args, node)
+
+
+@OVERLAYS.method(Array)
+def array_method(interp: Interpreter, array: Any, method: str, args: Arguments, node: cst.Call,
+                 method_node: cst.CSTNode) -> Value:
+    """``x.reshape(...)``, ``x.astype(...)`` and the other array methods."""
+    return NumpySemantics(interp).method(array, method, args, node)
+
+
+@OVERLAYS.attribute(Array)
+def array_attribute(interp: Interpreter, array: Any, attr: str) -> Value:
+    """``x.shape``, ``x.ndim``, ``x.T`` and the like."""
+    return NumpySemantics(interp).attribute(array, attr)
+
+
+@OVERLAYS.subscript(Array)
+def index_array(interp: Interpreter, array: Any, node: cst.Subscript, scope: Scope) -> Value:
+    """``x[0]``, ``x[:, 1:]``, ``x[..., None]`` on a numpy array."""
+    parts: list[Any] = []
+    for element in node.slice:
+        part = element.slice
+        if isinstance(part, cst.Slice):
+            bounds = [interp.slice_bound_value(b, scope) for b in (part.lower, part.upper, part.step)]
+            parts.append(slice(*bounds))
+            continue
+        value = interp.eval(part.value, scope)
+        if isinstance(value, Const) and value.value is None:
+            parts.append(None)
+        elif isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
+            parts.append("int")
+        else:
+            return Array(Shape.unknown(), array.dtype, node=node)
+    return NumpySemantics(interp).index(array, parts, node)
