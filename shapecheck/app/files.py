@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
 from shapecheck.app.config import matches_path
-from shapecheck.app.notebooks import NotebookError, notebook_source
+from shapecheck.app.notebooks import NotebookError, NotebookScript, read_notebook
 
 SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist",
                        "venv", "env", ".venv", ".shapecheck_cache"})
@@ -33,6 +33,7 @@ class SourceFile:
     error: Optional[str] = None
     notebook: bool = False
     bom: bool = False
+    cells: Optional[NotebookScript] = None  # a notebook: its script's rows traced to cells
 
 
 class PathError(Exception):
@@ -135,7 +136,8 @@ def decode(data: bytes, name: str) -> SourceFile:
         return SourceFile(name, None, f"not valid UTF-8 (byte {data[error.start]:#04x} at offset {error.start})")
     if name.endswith(".ipynb"):
         try:
-            return SourceFile(name, notebook_source(text), notebook=True)
+            script = read_notebook(text)
+            return SourceFile(name, script.script, notebook=True, cells=script)
         except NotebookError as error:
             return SourceFile(name, None, str(error))
     return SourceFile(name, text, bom=data.startswith(b"\xef\xbb\xbf"))

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Optional, Sequence
 
 from shapecheck.app.cache import Cache
-from shapecheck.checking.checker import Settings, check_source
+from shapecheck.checking.checker import Settings, check_source, io_error
 from shapecheck.report.diagnostics import Diagnostic, Location
-from shapecheck.app.notebooks import cell_location
+from shapecheck.app.notebooks import InvalidCell, NotebookScript
 from shapecheck.app.files import SourceFile, read_source
 from shapecheck.checking.autofix import fix_source
 
@@ -36,6 +37,7 @@ class FileResult:
     fixed: int = 0
     notebook: bool = False
     bom: bool = False
+    cells: Optional[NotebookScript] = None  # a notebook's script: where each row came from
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class _Task:
     settings: Settings
     fix: bool
     keep_events: bool
+    invalid_cells: tuple[InvalidCell, ...] = ()
 
 
 def _run(task: _Task) -> tuple[list[Diagnostic], Optional[str], int, Optional[str]]:
@@ -56,11 +59,39 @@ def _run(task: _Task) -> tuple[list[Diagnostic], Optional[str], int, Optional[st
             diagnostics, fixed = result.diagnostics, result.fixed
         else:
             diagnostics, fixed_source, fixed = check_source(task.source, task.path, task.settings), None, 0
+            if task.invalid_cells:
+                diagnostics = sorted(diagnostics + invalid_cell_findings(task), key=Diagnostic.sort_key)
     except Exception as error:  # noqa: BLE001 - one bad file never stops the run
         return [], None, 0, f"internal error: {type(error).__name__}: {error}"
     if not task.keep_events:
         diagnostics = [replace(d, event=None) if d.event is not None else d for d in diagnostics]
     return diagnostics, fixed_source, fixed, None
+
+
+def invalid_cell_findings(task: _Task) -> list[Diagnostic]:
+    """SC001 for each notebook cell that is invalid even for IPython (at script rows), as
+    ``check_source`` reports a file that does not parse: when SC001 is selected, the
+    notebook mentions Keras and no suppression covers it."""
+    from shapecheck.checking.checker import mentions_keras
+    from shapecheck.checking.registry import rule_by_code
+    from shapecheck.report.suppressions import Suppressions
+
+    rule = rule_by_code("SC001")
+    if rule is None or rule not in task.settings.rules or not mentions_keras(task.source):
+        return []
+    suppressions = Suppressions(task.source)
+    if suppressions.ignores_file():
+        return []
+    found = []
+    for invalid in task.invalid_cells:
+        if suppressions.suppressed(invalid.row, rule.code, rule.name):
+            continue
+        message = invalid.message if invalid.message.startswith("invalid syntax") \
+            else f"invalid syntax: {invalid.message}"
+        where = Location(invalid.row, invalid.column)
+        found.append(Diagnostic(task.path, rule.code, rule.name, task.settings.severity_of(rule),
+                                message, where, where))
+    return found
 
 
 def default_jobs() -> int:
@@ -94,23 +125,26 @@ def check_files(
     results: list[FileResult] = []
     tasks: list[tuple[int, _Task, Optional[str]]] = []
     for source in sources:
-        result = FileResult(source.name, notebook=source.notebook, bom=source.bom)
+        result = FileResult(source.name, notebook=source.notebook, bom=source.bom, cells=source.cells)
         results.append(result)
         if source.text is None:
             result.error = source.error
+            result.diagnostics = [io_error(source.name, source.error or "unreadable")]
             _tick(progress)
             continue
         result.source = source.text
         settings = settings_for(source.name)
         use_fix = fix and not source.notebook
-        key = cache.key(source.text, settings) if cache is not None and not keep_events else None
+        key_text = source.text if source.cells is None else source.text + "\0" + source.cells.fingerprint()
+        key = cache.key(key_text, settings) if cache is not None and not keep_events else None
         if key is not None:
             cached = cache.get(key, source.name)  # type: ignore[union-attr]
             if cached is not None and not (use_fix and any(d.fix is not None for d in cached)):
                 result.diagnostics = cached
                 _tick(progress)
                 continue
-        tasks.append((len(results) - 1, _Task(source.name, source.text, settings, use_fix, keep_events), key))
+        invalid = source.cells.invalid if source.cells is not None else ()
+        tasks.append((len(results) - 1, _Task(source.name, source.text, settings, use_fix, keep_events, invalid), key))
     workers = min(jobs, len(tasks) // MIN_FILES_PER_WORKER) if not keep_events else 1
     if workers > 1:
         # The first file is checked here, so the workers fork with warm caches
@@ -123,18 +157,28 @@ def check_files(
     else:
         _collect(results, tasks, (_run(task) for _, task, _ in tasks), cache, progress)
     for result in results:
-        if result.notebook and result.source is not None and result.diagnostics:
-            result.diagnostics = [in_cells(d, result.source) for d in result.diagnostics]
+        if result.cells is not None and result.diagnostics:
+            result.diagnostics = [in_cells(d, result.cells) for d in result.diagnostics]
     return results
 
 
-def in_cells(diagnostic: Diagnostic, script: str) -> Diagnostic:
-    """A notebook finding located by code cell and the row inside it (never fixed in place)."""
+_LINE_REFERENCE = re.compile(r"\b(on )?line (\d+)\b")
+
+
+def in_cells(diagnostic: Diagnostic, cells: NotebookScript) -> Diagnostic:
+    """A notebook finding located by code cell and the line inside it (never fixed in place);
+    lines its message names ("from the `LSTM` on line 11") become ``cell 3, line 2``."""
     def place(location: Location) -> tuple[Optional[int], Location]:
-        found = cell_location(script, location.row)
+        found = cells.locate(location.row, location.column)
         if found is None:
             return None, location
-        return found[0], Location(found[1], location.column)
+        return found[0], Location(found[1], found[2])
+
+    def reference(match: re.Match[str]) -> str:
+        found = cells.locate(int(match.group(2)), 1)
+        if found is None:
+            return match.group(0)
+        return f"{'in ' if match.group(1) else ''}cell {found[0]}, line {found[1]}"
 
     cell, start = place(diagnostic.location)
     if cell is None:
@@ -143,9 +187,11 @@ def in_cells(diagnostic: Diagnostic, script: str) -> Diagnostic:
     notes = []
     for note in diagnostic.notes:
         note_cell, note_start = place(note.location)
-        _, note_end = place(note.end_location)
-        notes.append(replace(note, location=note_start, end_location=note_end, cell=note_cell))
+        note_end_cell, note_end = place(note.end_location)
+        notes.append(replace(note, location=note_start, end_location=note_end if note_end_cell == note_cell
+                             else note_start, cell=note_cell))
     return replace(diagnostic, location=start, end_location=end if end_cell == cell else start,
+                   message=_LINE_REFERENCE.sub(reference, diagnostic.message),
                    notes=tuple(notes), cell=cell, fix=None)
 
 
