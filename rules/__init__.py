@@ -12,6 +12,7 @@ from .finite_generator import FiniteGeneratorRule
 from .from_logits_after_activation import FromLogitsAfterActivationRule
 from .invalid_layer_config import InvalidLayerConfigRule
 from .invalid_syntax import InvalidSyntaxRule
+from .io_error import IoErrorRule
 from .label_shape import LabelShapeRule
 from .lambda_batch_axis import LambdaBatchAxisRule
 from .layer_called_on_layer import LayerCalledOnLayerRule
@@ -35,6 +36,7 @@ from .unused_suppression import UnusedSuppressionRule
 ALL_RULES: list[type[Rule]] = sorted(
     [
         InvalidSyntaxRule,
+        IoErrorRule,
         RankMismatchRule,
         StackedRnnRule,
         NonPositiveOutputRule,

@@ -17,7 +17,7 @@ import click
 
 from shapecheck import __version__
 from shapecheck.app.cache import CACHE_DIR_NAME, Cache
-from shapecheck.checking.checker import Settings
+from shapecheck.checking.checker import Settings, io_error
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.app.files import PathError, SourceFile, discover, read_source, read_stdin, write_source
@@ -27,6 +27,7 @@ from shapecheck.app.runner import FileResult, check_files, default_jobs
 from shapecheck.app.terminal import colorize, decorations_allowed, show_progress
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+IO_ERROR = "SC002"
 
 
 def _fail(message: str) -> "click.exceptions.Exit":
@@ -103,6 +104,7 @@ def check(paths: tuple[str, ...], output_format: Optional[str], output_file: Opt
     excludes = list(config.exclude) + _split(exclude)
     force = config.force_exclude if force_exclude is None else force_exclude
     had_error = False
+    missing: list[Diagnostic] = []
     if use_stdin:
         name = stdin_filename or "-"
         if force and stdin_filename and _excluded_name(name, excludes, config):
@@ -118,16 +120,20 @@ def check(paths: tuple[str, ...], output_format: Optional[str], output_file: Opt
                                       force_exclude=force))
             except PathError as error:
                 click.echo(f"shapecheck: error: {error}", err=True)
+                missing.append(io_error(error.path, error.reason))
                 had_error = True
+        if not files and not missing:
+            click.echo("warning: No Python files found under the given path(s)", err=True)
         sources = [read_source(path) for path in files]
     cache = None if no_cache else Cache(_cache_folder(cache_dir, config))
     results = _run(sources, settings_for, fmt, jobs or default_jobs(), cache, fix or show_diff, keep_events=confirm_)
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = list(missing)
     for result in results:
         if result.error is not None:
             click.echo(f"shapecheck: error: {result.path}: {result.error}", err=True)
             had_error = True
         diagnostics.extend(result.diagnostics)
+    had_error = had_error or any(d.code == IO_ERROR for d in diagnostics)
     diagnostics.sort(key=Diagnostic.sort_key)
     if confirm_ and not show_diff:
         diagnostics = _confirm(diagnostics, results, device, confirm_timeout)

@@ -37,7 +37,12 @@ class SourceFile:
 
 
 class PathError(Exception):
-    """A path given on the command line does not exist."""
+    """A path given on the command line does not exist (``path``, and ``reason`` why)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class GitIgnores:
@@ -104,7 +109,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (), *, root: Optiona
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
-            raise PathError(f"{raw}: no such file or directory")
+            raise PathError(raw, "no such file or directory")
         if path.is_dir():
             top = gitignores.top(Path(os.path.abspath(raw))) if gitignores is not None else path
             for folder, dirs, files in os.walk(path):

@@ -51,6 +51,9 @@ def mentions_keras(source: str) -> bool:
 def check_source(source: str, filename: str, settings: Optional[Settings] = None) -> list[Diagnostic]:
     """All findings in one file's source, sorted by position."""
     settings = settings or default_settings()
+    if "\x00" in source:
+        line = source.count("\n", 0, source.index("\x00")) + 1
+        return [io_error(filename, f"binary file (a NUL byte on line {line})")]
     if not mentions_keras(source):
         return []
     suppressions = Suppressions(source)
@@ -139,6 +142,18 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
                                       message, start, end, tuple(notes), event=finding.event, fix=fix))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
+
+
+def io_error(filename: str, reason: str) -> Diagnostic:
+    """The SC002 io-error finding for a file that could not be read (``reason``: why), at 1:1.
+
+    Reported whatever the selection: a file that was not checked must never look clean."""
+    from shapecheck.checking.registry import rule_by_code
+
+    rule = rule_by_code("SC002")
+    assert rule is not None
+    start = Location(1, 1)
+    return Diagnostic(filename, rule.code, rule.name, rule.severity, f"cannot read: {reason}", start, start)
 
 
 def _syntax_error(error: SyntaxProblem, filename: str, settings: Settings) -> list[Diagnostic]:
