@@ -71,11 +71,18 @@ def find_config(start: Path) -> Optional[Path]:
         if pyproject.is_file():
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            except OSError:
                 continue
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+                # Never skipped: a parent folder's config (or none) would silently apply instead.
+                raise ConfigError(f"{pyproject}: invalid TOML: {_one_line(error)}") from None
             if "shapecheck" in data.get("tool", {}):
                 return pyproject
     return None
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def _strings(path: Path, key: str, value: Any) -> list[str]:
@@ -95,7 +102,7 @@ def load_config(path: Path) -> FileConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{path}: invalid TOML: {_one_line(error)}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     table: Any = data.get("tool", {}).get("shapecheck", {}) if path.name == "pyproject.toml" else data
