@@ -45,6 +45,17 @@ hidden_layer = Dense(64)
 outputs = Dense(32)(hidden_layer)
 """
         ),
+        Invalid(
+            """
+import keras
+from keras.layers import Dense
+
+inputs = keras.Input(shape=(128,))
+hidden_layer = Dense(64)
+hidden = hidden_layer(inputs)
+outputs = Dense(32)(hidden_layer)
+"""
+        ),
     ]
 
     def on_non_tensor_input(self, ctx: Context, event: NonTensorInput) -> None:
@@ -52,7 +63,10 @@ outputs = Dense(32)(hidden_layer)
         arg = event.argument
         what = f"the `{arg.kind}` layer object" if isinstance(arg, Layer) else "a model object"
         notes = []
-        if isinstance(arg, Layer):
+        if isinstance(arg, Layer) and arg.calls:
+            notes.append((arg.calls[-1].node, f"this `{arg.kind}` was called on a tensor here; "
+                                              "pass the tensor that call returned, not the layer"))
+        elif isinstance(arg, Layer):
             notes.append((arg.node, f"this `{arg.kind}` was created here but never called on a tensor"))
         ctx.report(
             self,
