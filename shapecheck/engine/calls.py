@@ -192,7 +192,9 @@ def run_generator(self: Interpreter, fn: Function, local: Scope) -> Value:
     frame = GeneratorFrame()
     self.generators.append(frame)
     try:
-        self.exec_suite(fn.node.body, local)  # type: ignore[union-attr]
+        body = fn.node.body
+        if isinstance(body, cst.BaseSuite):
+            self.exec_suite(body, local)
     except FunctionReturn:
         pass
     finally:

@@ -308,6 +308,8 @@ def subscript(self: Interpreter, node: cst.Subscript, scope: Scope) -> Value:
                 return Const(item) if isinstance(item, str) else item  # type: ignore[return-value]
             return UNKNOWN_VALUE
         return UNKNOWN_VALUE
+    if not isinstance(part, cst.Slice):
+        return UNKNOWN_VALUE
     bounds = [self.slice_bound_value(b, scope) for b in (part.lower, part.upper, part.step)]
     if isinstance(obj, Seq) and all(b is not UNKNOWN for b in bounds):
         try:

@@ -429,8 +429,8 @@ class Interpreter:
                         return
                 obj.items.clear()
             elif isinstance(obj, Seq) and not obj.is_tuple:
-                index = target.slice[0].slice if len(target.slice) == 1 else None
-                key = self.eval(index.value, scope) if isinstance(index, cst.Index) else UNKNOWN_VALUE
+                element = target.slice[0].slice if len(target.slice) == 1 else None
+                key = self.eval(element.value, scope) if isinstance(element, cst.Index) else UNKNOWN_VALUE
                 if isinstance(key, Const) and isinstance(key.value, int) and not isinstance(key.value, bool) \
                         and -len(obj.items) <= key.value < len(obj.items):
                     obj.items[key.value] = value

@@ -226,3 +226,39 @@ class Generator(Value):
     items: list[Value] = field(default_factory=list)
     count: Optional[int] = None
     endless: bool = False
+
+
+@dataclass(eq=False)
+class Dataset(Value):
+    """A stream of elements a model is fed: a ``tf.data.Dataset`` or a Keras data iterator.
+
+    ``element`` is one element as the stream yields it (an Array, a Seq of
+    arrays ``(x, y)``, or a DictVal); Keras treats each element given to
+    ``fit`` as one batch, so for a batched stream the first axis of every
+    array is the batch axis, and for an unbatched one it is the element's own
+    first axis.  ``batched`` says which.
+    """
+
+    element: Value
+    batched: bool = True
+    node: Optional[cst.CSTNode] = None
+
+    def __repr__(self) -> str:
+        return f"Dataset({self.element!r}, batched={self.batched})"
+
+
+@dataclass(eq=False)
+class LibObject(Value):
+    """An object of a data library (a DataFrame, a fitted scaler, a Bunch, a data generator).
+
+    ``kind`` names what it is in dotted form (``"pandas.DataFrame"``,
+    ``"sklearn.scaler"``); ``attrs`` holds what is known of it (attributes
+    read with ``.name`` and anything its overlay keeps).
+    """
+
+    kind: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    node: Optional[cst.CSTNode] = None
+
+    def __repr__(self) -> str:
+        return f"LibObject({self.kind})"

@@ -9,7 +9,7 @@ opaque.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import libcst as cst
 
@@ -84,7 +84,8 @@ def call_builtin(interp: Interpreter, path: str, args: Arguments, node: cst.Call
         return UNKNOWN_VALUE if verdict is None else Const(verdict)
     if name == "len" and len(pos) == 1 and isinstance(pos[0], Array):
         dims = pos[0].shape.dims
-        return Const(dims[0]) if dims and is_known(dims[0]) else UNKNOWN_VALUE
+        first = dims[0] if dims else None
+        return Const(first) if isinstance(first, int) else UNKNOWN_VALUE
     if name == "len" and len(pos) == 1:
         items = interp.iterate(pos[0])
         if items is not None:
@@ -106,9 +107,9 @@ def call_builtin(interp: Interpreter, path: str, args: Arguments, node: cst.Call
         values = interp.iterate(pos[0]) if len(pos) == 1 and name != "abs" and name != "round" else pos
         if values and all(isinstance(v, Const) and isinstance(v.value, (int, float)) for v in values):
             nums = [v.value for v in values]  # type: ignore[attr-defined]
-            fn = {"max": max, "min": min, "sum": sum}.get(name)
-            if fn is not None:
-                return Const(fn(nums))
+            reducers: dict[str, Callable[[list[Any]], Any]] = {"max": max, "min": min, "sum": sum}
+            if name in reducers:
+                return Const(reducers[name](nums))
             if name == "abs" and len(nums) == 1:
                 return Const(abs(nums[0]))
         return UNKNOWN_VALUE

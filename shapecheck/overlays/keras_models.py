@@ -144,7 +144,8 @@ def apply_model(interp: Interpreter, model: Model, arg: Value, node: cst.Call) -
             current = apply_layer(interp, layer, current, layer.node, layer.node)
             if not isinstance(current, Tensor):
                 return Tensor(Shape.unknown(), node=node)
-        return Tensor(current.shape, current.producer, node)  # type: ignore[union-attr]
+        assert isinstance(current, Tensor)
+        return Tensor(current.shape, current.producer, node)
     outs = model.outputs if model.kind == "functional" else ([model.output] if model.output else [])
     if model.opaque or len(outs) != 1 or len(model.inputs) != 1 or not isinstance(arg, Tensor):
         return Tensor(Shape.unknown(), node=node)

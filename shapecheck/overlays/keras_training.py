@@ -55,9 +55,9 @@ def compile(interp: Interpreter, model: Model, args: Arguments, node: cst.Call) 
         interp.emit(IdentifierString("loss", loss.value, loss_node))
     if isinstance(optimizer, Const) and isinstance(optimizer.value, str) and optimizer_node is not None:
         interp.emit(IdentifierString("optimizer", optimizer.value, optimizer_node))
-    for value, value_node in metrics:
-        if isinstance(value, Const) and isinstance(value.value, str):
-            interp.emit(IdentifierString("metric", value.value, value_node))
+    for metric, metric_node in metrics:
+        if isinstance(metric, Const) and isinstance(metric.value, str):
+            interp.emit(IdentifierString("metric", metric.value, metric_node))
     model.compiled = True
     model.loss = loss
     outputs = list(model.outputs) if model.kind == "functional" else [model.output] if model.output else []

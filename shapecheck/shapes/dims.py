@@ -9,7 +9,7 @@ with an unknown input yields unknown, and no rule reports on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Union
+from typing import Iterable, TypeGuard, Union
 
 
 class _UnknownDim:
@@ -34,7 +34,7 @@ UNKNOWN = _UnknownDim()
 Dim = Union[int, None, _UnknownDim]
 
 
-def is_known(dim: Dim) -> bool:
+def is_known(dim: object) -> TypeGuard[int]:
     """True when ``dim`` is a concrete integer."""
     return isinstance(dim, int) and not isinstance(dim, bool)
 
@@ -44,15 +44,14 @@ def format_dim(dim: Dim) -> str:
     return "None" if dim is None else repr(dim)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Shape:
     """A tensor shape, batch axis first, or a shape of unknown rank (``dims is None``)."""
 
     dims: tuple[Dim, ...] | None
 
-    def __post_init__(self) -> None:
-        if self.dims is not None and not isinstance(self.dims, tuple):
-            object.__setattr__(self, "dims", tuple(self.dims))
+    def __init__(self, dims: Iterable[Dim] | None) -> None:
+        object.__setattr__(self, "dims", None if dims is None else tuple(dims))
 
     @staticmethod
     def unknown() -> "Shape":
