@@ -1,14 +1,16 @@
 """The ``full`` format: each finding with its source line and carets under the span, its
-notes the same way, and its fix."""
+notes the same way, and its fix.  In a notebook the line shown is the cell's own line
+(numbered inside its cell), not the notebook's JSON."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from shapecheck.report.diagnostics import Diagnostic, Location
 from shapecheck.report.formats.common import (
     Sources, fixable_line, headline, note_line, source_lines, summary,
 )
+from shapecheck.report.formats.notebook_cells import Notebooks
 
 
 def excerpt(lines: list[str], start: Location, end: Location) -> list[str]:
@@ -26,12 +28,18 @@ def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources
     """Each finding with its source line and a caret under the span, then its notes the same way."""
     blocks = []
     cache: dict[str, list[str]] = {}
+    notebooks = Notebooks(sources)
+
+    def lines_of(filename: str, cell: Optional[int]) -> list[str]:
+        if cell is not None:
+            return notebooks.lines(filename, cell)
+        return cache.setdefault(filename, source_lines(filename, sources))
+
     for d in diagnostics:
-        lines = cache.setdefault(d.filename, source_lines(d.filename, sources))
-        block = [headline(d), *excerpt(lines, d.location, d.end_location)]
+        block = [headline(d), *excerpt(lines_of(d.filename, d.cell), d.location, d.end_location)]
         for note in d.notes:
             block.append(note_line(d, note.cell, note.location, note.message))
-            block.extend(excerpt(lines, note.location, note.end_location))
+            block.extend(excerpt(lines_of(d.filename, note.cell), note.location, note.end_location))
         if d.confirmation is not None:
             block.append(note_line(d, d.cell, d.location, d.confirmation.note()))
         if d.fix is not None:

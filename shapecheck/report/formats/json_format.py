@@ -23,7 +23,8 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
         "location": where(d.location),
         "end_location": where(d.end_location),
         "notes": [
-            {"message": n.message, "location": where(n.location), "end_location": where(n.end_location)}
+            {"message": n.message, "cell": n.cell, "location": where(n.location),
+             "end_location": where(n.end_location)}
             for n in d.notes
         ],
         "fix": None if d.fix is None else {

@@ -4,6 +4,12 @@ One run, with a ``rules`` entry per rule (id, name, short and full
 description, help, default level), and per finding its full region, its
 notes as related locations and its fix as an artifact change.  Columns are
 Unicode code points, 1-based; end columns are exclusive, as SARIF defines.
+
+In a notebook the region is the line of the ``.ipynb`` file that holds the
+finding's cell line (no columns: they count inside the cell, not the JSON),
+the message starts with ``cell 3, line 2:``, a logical location names the
+cell, and ``properties`` hold ``cell``, ``cellLine``, ``cellColumn``,
+``cellEndLine`` and ``cellEndColumn``.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from urllib.parse import quote
 from shapecheck import __version__
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 from shapecheck.report.formats.common import Sources, relative_path
+from shapecheck.report.urls import information_url
+from shapecheck.report.formats.notebook_cells import Notebooks, cell_place
 from shapecheck.checking.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/shapecheck/"
 
 
 def _uri(filename: str) -> str:
@@ -46,23 +53,41 @@ def _rule_entry(rule: Any) -> dict[str, Any]:
     }
 
 
-def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
+def _cell_properties(cell: int, start: Location, end: Location) -> dict[str, int]:
+    return {"cell": cell, "cellLine": start.row, "cellColumn": start.column,
+            "cellEndLine": end.row, "cellEndColumn": end.column}
+
+
+def _result(d: Diagnostic, index: dict[str, int], notebooks: Notebooks) -> dict[str, Any]:
     artifact = {"uri": _uri(d.filename)}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact,
+                                                     "region": _region(d.location, d.end_location)}}
+    message = d.message
+    if d.cell is not None:
+        location["physicalLocation"]["region"] = {"startLine": notebooks.file_row(d)}
+        location["logicalLocations"] = [{"name": f"cell {d.cell}", "kind": "element"}]
+        message = f"{cell_place(d.cell, d.location)}: {message}"
     result: dict[str, Any] = {
         "ruleId": d.code,
         "level": "error" if d.severity is Severity.ERROR else "warning",
-        "message": {"text": d.message},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact,
-                                            "region": _region(d.location, d.end_location)}}],
+        "message": {"text": message},
+        "locations": [location],
     }
+    if d.cell is not None:
+        result["properties"] = _cell_properties(d.cell, d.location, d.end_location)
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     if d.notes:
-        result["relatedLocations"] = [
-            {"id": i, "message": {"text": note.message},
-             "physicalLocation": {"artifactLocation": artifact, "region": _region(note.location, note.end_location)}}
-            for i, note in enumerate(d.notes)
-        ]
+        related = []
+        for i, note in enumerate(d.notes):
+            item: dict[str, Any] = {"id": i, "message": {"text": note.message}, "physicalLocation": {
+                "artifactLocation": artifact, "region": _region(note.location, note.end_location)}}
+            if note.cell is not None:
+                item["physicalLocation"]["region"] = {"startLine": notebooks.file_row(d, note.cell, note.location)}
+                item["message"]["text"] = f"{cell_place(note.cell, note.location)}: {note.message}"
+                item["properties"] = _cell_properties(note.cell, note.location, note.end_location)
+            related.append(item)
+        result["relatedLocations"] = related
     if d.fix is not None:
         result["fixes"] = [{
             "description": {"text": d.fix.message},
@@ -75,22 +100,23 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def sarif_log(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict."""
+def sarif_log(diagnostics: Sequence[Diagnostic], sources: Sources = None) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict (``sources``: the checked texts, else read from disk)."""
+    notebooks = Notebooks(sources)
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "shapecheck", "version": __version__, "informationUri": INFORMATION_URI,
+            "tool": {"driver": {"name": "shapecheck", "version": __version__, "informationUri": information_url(),
                                 "rules": [_rule_entry(rule) for rule in rules]}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(d, index) for d in diagnostics],
+            "results": [_result(d, index, notebooks) for d in diagnostics],
         }],
     }
 
 
 def sarif(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None) -> str:
     """The SARIF 2.1.0 log as JSON text."""
-    return json.dumps(sarif_log(diagnostics), indent=2) + "\n"
+    return json.dumps(sarif_log(diagnostics, sources), indent=2) + "\n"
