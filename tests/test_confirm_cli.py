@@ -108,7 +108,7 @@ def test_without_a_findable_keras_confirm_exits_2_before_starting_a_worker(bad: 
     result = CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "--confirm", str(bad)])
     assert result.exit_code == 2
     assert result.output.strip() == ("shapecheck: error: --confirm needs Keras, which is not installed "
-                                     "(pip install 'shapecheck[confirm]')")
+                                     "(pip install 'keras-shapecheck[confirm]')")
 
 
 @needs_keras

@@ -284,7 +284,7 @@ def server() -> None:
     try:
         from shapecheck.app.server import serve
     except ImportError as error:
-        raise _fail(f"the language server needs pygls ({error}); install `shapecheck[server]`")
+        raise _fail(f"the language server needs pygls ({error}); install `keras-shapecheck[server]`")
     serve()
 
 

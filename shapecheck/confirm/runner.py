@@ -36,7 +36,7 @@ from shapecheck.confirm.outcome import Confirmation, Status
 from shapecheck.confirm.protocol import Hello, Recipe, dumps, loads
 from shapecheck.confirm.recipe import plan_for
 
-INSTALL_HINT = "pip install 'shapecheck[confirm]'"
+INSTALL_HINT = "pip install 'keras-shapecheck[confirm]'"
 
 MAX_MODEL_BYTES = 4 * 10**9
 """The default limit of a recipe's estimated memory (weights, their training copies, synthetic data)."""

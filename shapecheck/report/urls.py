@@ -1,0 +1,34 @@
+"""Where the documentation lives: each rule's page and the project's README.
+
+There is no public site, so the default base is the repository path of the generated rule
+docs, ``docs/rules/`` (relative, as a repository viewer or a clone resolves it).  Set
+``SHAPECHECK_DOCS_BASE_URL`` to a full URL (say a repository's web view of ``docs/rules/``)
+to make every link absolute.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urljoin
+
+DOCS_BASE_URL = "docs/rules/"
+"""The default base of the rule pages (a repository path)."""
+
+DISTRIBUTION = "keras-shapecheck"
+"""The name to ``pip install`` (``shapecheck`` on the package index is another project)."""
+
+
+def docs_base_url() -> str:
+    """The base of the rule pages: ``$SHAPECHECK_DOCS_BASE_URL`` or :data:`DOCS_BASE_URL`, ending in ``/``."""
+    base = os.environ.get("SHAPECHECK_DOCS_BASE_URL") or DOCS_BASE_URL
+    return base if base.endswith("/") else base + "/"
+
+
+def rule_url(code: str) -> str:
+    """The documentation page of a rule: ``docs/rules/SC102.md`` by default."""
+    return urljoin(docs_base_url(), f"{code}.md")
+
+
+def information_url() -> str:
+    """The project's README, beside the docs folder: ``README.md`` by default."""
+    return urljoin(docs_base_url(), "../../README.md")
