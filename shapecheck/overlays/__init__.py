@@ -8,10 +8,13 @@ of it.  To add a library, write its module and add it to the import below.
 
 from shapecheck.overlays import (  # noqa: F401  (each module registers its handlers)
     builtins,
+    datasets,
     keras_data,
     keras_layers,
     keras_models,
     keras_names,
     keras_training,
     numpy_arrays,
+    numpy_data,
+    objects,
 )

@@ -509,23 +509,3 @@ def array_method(interp: Interpreter, array: Any, method: str, args: Arguments, 
 def array_attribute(interp: Interpreter, array: Any, attr: str) -> Value:
     """``x.shape``, ``x.ndim``, ``x.T`` and the like."""
     return NumpySemantics(interp).attribute(array, attr)
-
-
-@OVERLAYS.subscript(Array)
-def index_array(interp: Interpreter, array: Any, node: cst.Subscript, scope: Scope) -> Value:
-    """``x[0]``, ``x[:, 1:]``, ``x[..., None]`` on a numpy array."""
-    parts: list[Any] = []
-    for element in node.slice:
-        part = element.slice
-        if isinstance(part, cst.Slice):
-            bounds = [interp.slice_bound_value(b, scope) for b in (part.lower, part.upper, part.step)]
-            parts.append(slice(*bounds))
-            continue
-        value = interp.eval(part.value, scope)
-        if isinstance(value, Const) and value.value is None:
-            parts.append(None)
-        elif isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
-            parts.append("int")
-        else:
-            return Array(Shape.unknown(), array.dtype, node=node)
-    return NumpySemantics(interp).index(array, parts, node)
