@@ -31,6 +31,7 @@ from .softmax_single_unit import SoftmaxSingleUnitRule
 from .stacked_rnn import StackedRnnRule
 from .unknown_identifier import UnknownIdentifierRule
 from .unknown_layer_argument import UnknownLayerArgumentRule
+from .tf_function_on_keras_tensor import TensorflowOnKerasTensorRule
 from .unused_suppression import UnusedSuppressionRule
 
 ALL_RULES: list[type[Rule]] = sorted(
@@ -55,6 +56,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         RemovedApiRule,
         UnknownLayerArgumentRule,
         NonexistentKerasNameRule,
+        TensorflowOnKerasTensorRule,
         UnusedSuppressionRule,
         NumpyShapeRule,
         DataShapeRule,

@@ -114,8 +114,9 @@ def eval_attribute(self: Interpreter, node: cst.Attribute, obj: Value) -> Value:
     attr = node.attr.value
     if isinstance(obj, Ref):
         path = self.overlays.canonical(f"{obj.path}.{attr}")
-        self.observe_name(path, node.attr)
-        return Ref(path)
+        written = f"{obj.spelled}.{attr}"
+        self.observe_name(path, node.attr, written)
+        return Ref(path, written)
     if isinstance(obj, Instance):
         value = obj.attrs.get(attr)
         if value is not None:
@@ -131,7 +132,7 @@ def class_attribute(self: Interpreter, obj: Instance, attr: str) -> Value:
     """A method of a script-defined class, bound to ``obj``."""
     for item in obj.cls.node.body.body:
         if isinstance(item, cst.FunctionDef) and item.name.value == attr:
-            return Function(item, self.globals, attr, bound_self=obj)
+            return Function(item, self.globals, attr, bound_self=obj, eager=obj.cls.keras_base is not None)
     return UNKNOWN_VALUE
 
 
@@ -251,6 +252,7 @@ def call_function(
     if params.star_kwarg is not None:
         local.vars[params.star_kwarg.name.value] = UNKNOWN_VALUE
     self.depth += 1
+    self.eager += fn.eager
     try:
         if isinstance(fn.node, cst.Lambda):
             return self.eval(fn.node.body, local)
@@ -264,3 +266,4 @@ def call_function(
         return UNKNOWN_VALUE
     finally:
         self.depth -= 1
+        self.eager -= fn.eager

@@ -81,12 +81,28 @@ class Compiled:
 
 @dataclass
 class KerasName:
-    """A Keras module attribute was referenced (``layers.Merge``, ``from keras.layers import X``)."""
+    """A Keras module attribute was referenced (``layers.Merge``, ``from keras.layers import X``).
+
+    ``path`` is canonical (``keras.losses.mae``); ``written`` is how the script
+    spelled it (``tensorflow.keras.losses.mae``), which decides the namespace.
+    """
 
     path: str
     node: cst.CSTNode
+    written: str = ""
 
     name = "keras_name"
+
+
+@dataclass
+class TensorflowCall:
+    """A TensorFlow function was called on a symbolic Keras tensor (outside a layer's ``call``)."""
+
+    path: str
+    node: cst.Call
+    tensors: int  # how many of its arguments are Keras tensors
+
+    name = "tensorflow_call"
 
 
 @dataclass

@@ -80,6 +80,7 @@ class Interpreter:
         self.generators: list[GeneratorFrame] = []
         self.speculating = 0
         self.guarded = 0  # inside ``try: ... except ImportError`` (or AttributeError)
+        self.eager = 0  # inside code that runs on real tensors (a Keras layer's ``call``, a ``tf.function``)
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
         self.globals.vars["__name__"] = Const("__main__")
@@ -158,10 +159,10 @@ class Interpreter:
             instance = Instance(cls)
             init = methods.get("__init__")
             if init is not None and id(init) not in self.called:
-                self.bounded(lambda: self.call_function(Function(init, self.globals, "__init__", bound_self=instance),
-                                                        [], {}, unknown_params=True), init)
-            self.bounded(lambda: self.call_function(Function(call, self.globals, "call", bound_self=instance), [],
-                                                    {}, unknown_params=True), call)
+                init_fn = Function(init, self.globals, "__init__", bound_self=instance, eager=True)
+                self.bounded(lambda: self.call_function(init_fn, [], {}, unknown_params=True), init)
+            call_fn = Function(call, self.globals, "call", bound_self=instance, eager=True)
+            self.bounded(lambda: self.call_function(call_fn, [], {}, unknown_params=True), call)
         index = 0
         while index < len(self.functions):
             fn = self.functions[index]
@@ -210,7 +211,7 @@ class Interpreter:
                     self.assign(item.asname.name, UNKNOWN_VALUE, scope)
             self.exec_suite(stmt.body, scope)
         elif isinstance(stmt, cst.FunctionDef):
-            fn = Function(stmt, scope, stmt.name.value)
+            fn = Function(stmt, scope, stmt.name.value, eager=self._is_tf_function(stmt, scope))
             self.functions.append(fn)
             scope.vars[stmt.name.value] = fn
         elif isinstance(stmt, cst.ClassDef):
@@ -396,8 +397,19 @@ class Interpreter:
         class_scope = Scope(scope)
         for item in stmt.body.body:
             if isinstance(item, cst.FunctionDef):
-                fn = Function(item, class_scope, item.name.value)
+                fn = Function(item, class_scope, item.name.value, eager=cls.keras_base is not None)
                 self.functions.append(fn)
+
+    def _is_tf_function(self, stmt: cst.FunctionDef, scope: Scope) -> bool:
+        """True when the function is decorated with ``tf.function`` (with or without arguments)."""
+        for decorator in stmt.decorators:
+            expr = decorator.decorator
+            target = expr.func if isinstance(expr, cst.Call) else expr
+            if isinstance(target, (cst.Name, cst.Attribute)):
+                value = self.eval(target, scope)
+                if isinstance(value, Ref) and value.path == "tensorflow.function":
+                    return True
+        return False
 
     # -------------------------------------------------------------- assignment
     def assign(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
@@ -469,13 +481,14 @@ class Interpreter:
             return
         for alias in node.names:
             path = dotted(alias.name)
+            canonical = self.overlays.canonical(path)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                canonical = self.overlays.canonical(path)
-                scope.vars[alias.asname.name.value] = Ref(canonical)
-                self.observe_name(canonical, alias.name)
+                scope.vars[alias.asname.name.value] = Ref(canonical, path)
             else:
                 top = path.split(".")[0]
-                scope.vars[top] = Ref(top)
+                scope.vars[top] = Ref(top, top)
+            if "." in path:
+                self.observe_name(canonical, alias.name, path)
 
     def do_import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
         """``from keras.layers import Dense as D``, ``from tensorflow import keras``."""
@@ -484,20 +497,25 @@ class Interpreter:
                 for alias in node.names:
                     scope.vars[_bound_name(alias)] = UNKNOWN_VALUE
             return
-        module = self.overlays.canonical(dotted(node.module))
+        written_module = dotted(node.module)
+        module = self.overlays.canonical(written_module)
+        if "." in written_module:
+            self.observe_name(module, node.module, written_module)
         if isinstance(node.names, cst.ImportStar):
-            for name in self.overlays.star_names.get(module, ()):
-                scope.vars[name] = Ref(f"{module}.{name}")
+            names = self.overlays.star_names.get(written_module) or self.overlays.star_names.get(module, ())
+            for name in names:
+                scope.vars[name] = Ref(self.overlays.canonical(f"{module}.{name}"), f"{written_module}.{name}")
             return
         for alias in node.names:
             path = self.overlays.canonical(f"{module}.{dotted(alias.name)}")
-            scope.vars[_bound_name(alias)] = Ref(path)
-            self.observe_name(path, alias.name)
+            written = f"{written_module}.{dotted(alias.name)}"
+            scope.vars[_bound_name(alias)] = Ref(path, written)
+            self.observe_name(path, alias.name, written)
 
-    def observe_name(self, path: str, node: cst.CSTNode) -> None:
-        """Tell the overlays the script names ``path`` (outside a guard that probes for it)."""
+    def observe_name(self, path: str, node: cst.CSTNode, written: str = "") -> None:
+        """Tell the overlays the script names ``path``, spelled ``written`` (outside a guard that probes for it)."""
         if not self.guarded:
-            self.overlays.observe_name(self, path, node)
+            self.overlays.observe_name(self, path, node, written or path)
 
 
 def _bound_name(alias: cst.ImportAlias) -> str:

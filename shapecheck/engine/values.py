@@ -58,10 +58,19 @@ class DictVal(Value):
 class Ref(Value):
     """A module or a module-level name, by its dotted path (``keras.layers.Dense``).
 
-    Paths through TensorFlow are canonicalised (``tensorflow.keras.X`` is ``keras.X``).
+    Paths through TensorFlow are canonicalised (``tensorflow.keras.X`` is ``keras.X``);
+    ``written`` keeps the path as the script spelled it (import aliases resolved,
+    ``tensorflow.keras.losses.mae``), since a library may answer differently by
+    spelling: ``tf.keras`` keeps names plain ``keras`` dropped.
     """
 
     path: str
+    written: str = field(default="", compare=False)
+
+    @property
+    def spelled(self) -> str:
+        """The written path, or the canonical one when none was recorded."""
+        return self.written or self.path
 
 
 @dataclass(eq=False)
@@ -72,6 +81,7 @@ class Function(Value):
     scope: "Any"  # the Scope it closes over (interpreter.Scope)
     name: str = "<lambda>"
     bound_self: Optional[Value] = None
+    eager: bool = False  # runs on real tensors (a Keras layer's or model's method, a tf.function)
 
 
 @dataclass(eq=False)

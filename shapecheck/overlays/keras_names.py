@@ -17,9 +17,9 @@ import libcst as cst
 
 from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.calls import forget
-from shapecheck.engine.events import KerasName
+from shapecheck.engine.events import KerasName, TensorflowCall
 from shapecheck.engine.overlay import OVERLAYS
-from shapecheck.engine.values import UNKNOWN_VALUE, ClassVal, Ref, Tensor, Value
+from shapecheck.engine.values import UNKNOWN_VALUE, ClassVal, Ref, Seq, Tensor, Value
 from shapecheck.shapes.dims import Shape
 from shapecheck.tables import keras_api
 
@@ -45,13 +45,16 @@ def kind(*names: str) -> Callable[[KindHandler], KindHandler]:
 
 OVERLAYS.canonicalizers.append(keras_api.canonical)
 OVERLAYS.star_names.update({module: tuple(sorted(names)) for module, names in keras_api.MODULE_NAMES.items()})
+OVERLAYS.star_names.update({
+    "tensorflow." + module: tuple(sorted(names)) for module, names in keras_api.TF_MODULE_NAMES.items()
+})
 
 
 @OVERLAYS.name_observers.append
-def observe(interp: Interpreter, path: str, node: cst.CSTNode) -> None:
+def observe(interp: Interpreter, path: str, node: cst.CSTNode, written: str) -> None:
     """Every ``keras.*`` name the script uses goes to the rules (SC301/SC303 read them)."""
     if path.startswith("keras."):
-        interp.emit(KerasName(path, node))
+        interp.emit(KerasName(path, node, written))
 
 
 @OVERLAYS.class_kinds.append
@@ -73,7 +76,10 @@ def call_keras(interp: Interpreter, path: str, args: Arguments, node: cst.Call) 
     """Call a Keras (or TensorFlow) function or class by its canonical path."""
     symbol = keras_api.classify(path)
     if symbol is None:
-        if path.startswith("tensorflow.") and any(isinstance(v, Tensor) for v in args.values()):
+        tensors = _keras_tensors(args)
+        if path.startswith("tensorflow.") and tensors:
+            if not interp.eager and _converts_its_inputs(path):
+                interp.emit(TensorflowCall(path, node, tensors))
             return Tensor(Shape.unknown(), node=node)
         forget(args.values())
         return UNKNOWN_VALUE
@@ -84,3 +90,49 @@ def call_keras(interp: Interpreter, path: str, args: Arguments, node: cst.Call) 
         if any(isinstance(v, Tensor) for v in args.values()):
             return Tensor(Shape.unknown(), node=node)
     return UNKNOWN_VALUE
+
+
+# TensorFlow functions that take any Python structure and never convert a
+# KerasTensor (measured with Keras 3: these accept one; every op tried raises).
+_PASSES_STRUCTURES = ("tensorflow.nest.", "tensorflow.print", "tensorflow.is_tensor", "tensorflow.name_scope",
+                      "tensorflow.function", "tensorflow.device", "tensorflow.control_dependencies",
+                      "tensorflow.debugging.", "tensorflow.summary.", "tensorflow.config.", "tensorflow.io.",
+                      "tensorflow.saved_model.", "tensorflow.data.", "tensorflow.distribute.",
+                      "tensorflow.compat.", "tensorflow.py_function", "tensorflow.numpy_function",
+                      "tensorflow.GradientTape", "tensorflow.Module", "tensorflow.TensorSpec")
+
+
+def _converts_its_inputs(path: str) -> bool:
+    """True for a TensorFlow op (which refuses a KerasTensor), false for structure utilities."""
+    if path.startswith(_PASSES_STRUCTURES):
+        return False
+    leaf = path.rpartition(".")[2]
+    return bool(leaf) and leaf[0].islower()  # classes (tf.Variable, tf.TensorArray) are left alone
+
+
+def _keras_tensors(args: Arguments) -> int:
+    """How many arguments (or items of a list/tuple argument) are known to be symbolic Keras tensors."""
+    count = 0
+    for value in args.values():
+        items = value.items if isinstance(value, Seq) else [value]
+        count += sum(isinstance(item, Tensor) and _symbolic(item) for item in items)
+    return count
+
+
+def _symbolic(tensor: Tensor) -> bool:
+    """True when the tensor comes from ``keras.Input`` through layer calls only.
+
+    A layer called on something unknown (an eager tensor, say) makes a tensor
+    that may be a real one: only a graph traced back to its inputs is sure.
+    """
+    seen: set[int] = set()
+    stack = [tensor]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen or current.is_input:
+            continue
+        seen.add(id(current))
+        if current.producer is None or not current.producer.inputs or len(seen) > 10_000:
+            return False
+        stack.extend(current.producer.inputs)
+    return True
