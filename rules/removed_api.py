@@ -84,7 +84,7 @@ model.fit_generator(iter([]), steps_per_epoch=1)
 
     def on_keras_name(self, ctx: Context, event: KerasName) -> None:
         """Report removed layer names (`layers.Merge`, `CuDNNLSTM`)."""
-        if keras_api.missing_attribute(event.path) is None:
+        if keras_api.missing_attribute(event.path, keras_api.namespace(event.written)) is None:
             return
         module, _, name = event.path.rpartition(".")
         removed = keras_api.REMOVED_LAYERS.get(name) if module == "keras.layers" else None
@@ -131,7 +131,9 @@ model.fit_generator(iter([]), steps_per_epoch=1)
                 if new_key is not None and new_key not in event.keywords and keyword is not None:
                     replacement = rename(keyword, new_key)
                     fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,)) if replacement else None
-                ctx.report(self, node, f"{removed.what}; {removed.instead}", fix=fix)
+                # The keyword (`lr`) is what is wrong, not its value.
+                ctx.report(self, keyword if keyword is not None else node, f"{removed.what}; {removed.instead}",
+                           fix=fix)
 
     @staticmethod
     def _method_fix(event: MethodCalled) -> FixSpec | None:

@@ -273,7 +273,7 @@ def rule(code: str) -> None:
 def rules_() -> None:
     """List every rule with its code, name, severity and summary."""
     for r in all_rules():
-        flags = " (opt-in)" if r.opt_in else ""
+        flags = " (opt-in)" if r.opt_in and "(opt-in)" not in r.summary else ""
         fixable = "[*]" if r.fixable else "   "
         click.echo(f"{r.code}  {fixable} {r.name:<42} {r.severity.value:<8} {r.summary}{flags}")
 

@@ -22,6 +22,7 @@ from shapecheck import __version__
 from shapecheck.checking.checker import Settings, check_source
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+from shapecheck.report.urls import rule_href
 
 SOURCE = "shapecheck"
 
@@ -92,6 +93,7 @@ class ShapecheckServer(LanguageServer):
             message=d.message,
             severity=severity,
             code=d.code,
+            code_description=types.CodeDescription(href=rule_href(d.code)),
             source=SOURCE,
             related_information=related or None,
             data={"name": d.name, "fixable": d.fix is not None},

@@ -164,7 +164,7 @@ def _syntax_error(error: SyntaxProblem, filename: str, settings: Settings) -> li
     if rule is None or rule not in settings.rules:
         return []
     where = Location(error.line, error.column)
-    message = f"invalid syntax: {error.message}"
+    message = error.message if error.message.startswith("invalid syntax") else f"invalid syntax: {error.message}"
     return [Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message, where, where)]
 
 

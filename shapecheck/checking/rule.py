@@ -108,9 +108,17 @@ class Rule:
         }
 
     @classmethod
+    def fix_availability(cls) -> str:
+        """One line saying whether the rule's findings come with a fix."""
+        if cls.fixable:
+            return "Fix: a safe fix is available (`shapecheck check --fix`)."
+        return "Fix: none; change the code by hand."
+
+    @classmethod
     def documentation(cls) -> str:
         """The rule's documentation in ruff's four headings, as Markdown."""
-        parts = [f"# {cls.name} ({cls.code})", "", f"Default severity: {cls.severity.value}", ""]
+        parts = [f"# {cls.name} ({cls.code})", "", f"Default severity: {cls.severity.value}", "",
+                 cls.fix_availability(), ""]
         parts += ["## What it does", cls.what.strip(), "", "## Why is this bad?", cls.why.strip(), ""]
         if cls.INVALID:
             parts += ["## Example", "```python", cls.INVALID[0].code.strip(), "```", ""]

@@ -9,7 +9,8 @@ to make every link absolute.
 from __future__ import annotations
 
 import os
-from urllib.parse import urljoin
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 DOCS_BASE_URL = "docs/rules/"
 """The default base of the rule pages (a repository path)."""
@@ -32,3 +33,12 @@ def rule_url(code: str) -> str:
 def information_url() -> str:
     """The project's README, beside the docs folder: ``README.md`` by default."""
     return urljoin(docs_base_url(), "../../README.md")
+
+
+def rule_href(code: str) -> str:
+    """:func:`rule_url` as an absolute URI (for editors): a relative base is resolved against the
+    repository this package was installed from, as a ``file:`` URI."""
+    url = rule_url(code)
+    if urlparse(url).scheme:
+        return url
+    return (Path(__file__).resolve().parents[2] / url).as_uri()

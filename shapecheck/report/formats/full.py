@@ -13,15 +13,31 @@ from shapecheck.report.formats.common import (
 from shapecheck.report.formats.notebook_cells import Notebooks
 
 
+MAX_LINE_WIDTH = 120
+"""Longer source lines are cut to this many characters around the span, with ``…`` (as ruff does)."""
+CONTEXT_BEFORE = 40
+"""How many characters before the span a cut line keeps."""
+
+
 def excerpt(lines: list[str], start: Location, end: Location) -> list[str]:
-    """The source line at ``start`` with carets under the span (to the end of that line)."""
+    """The source line at ``start`` with carets under the span (to the end of that line); a
+    line longer than :data:`MAX_LINE_WIDTH` is cut around the span, ``…`` marking each cut."""
     if not 1 <= start.row <= len(lines):
         return []
     text = lines[start.row - 1].expandtabs(1)
     stop = end.column if end.row == start.row else len(text) + 1
     width = max(1, stop - start.column)
+    offset = start.column - 1
+    if len(text) > MAX_LINE_WIDTH:
+        begin = max(0, offset - CONTEXT_BEFORE)
+        finish = min(len(text), begin + MAX_LINE_WIDTH)
+        begin = max(0, finish - MAX_LINE_WIDTH)
+        head, tail = ("…" if begin > 0 else ""), ("…" if finish < len(text) else "")
+        width = max(1, min(width, finish - offset))
+        offset = offset - begin + len(head)
+        text = head + text[begin:finish] + tail
     gutter = len(str(start.row))
-    return [f"  {start.row} | {text}", f"  {' ' * gutter} | {' ' * (start.column - 1)}{'^' * width}"]
+    return [f"  {start.row} | {text}", f"  {' ' * gutter} | {' ' * offset}{'^' * width}"]
 
 
 def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None) -> str:

@@ -7,6 +7,7 @@ import json
 from typing import Sequence
 
 from shapecheck.report.diagnostics import Diagnostic
+from shapecheck.report.urls import rule_url
 from shapecheck.report.formats.common import Sources, where
 
 
@@ -35,7 +36,7 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
                 for e in d.fix.edits
             ],
         },
-        "url": None,
+        "url": rule_url(d.code),
     }
     if d.confirmation is not None:
         obj["confirmation"] = d.confirmation.to_json()

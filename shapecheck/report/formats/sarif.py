@@ -22,7 +22,7 @@ from urllib.parse import quote
 from shapecheck import __version__
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 from shapecheck.report.formats.common import Sources, relative_path
-from shapecheck.report.urls import information_url
+from shapecheck.report.urls import information_url, rule_url
 from shapecheck.report.formats.notebook_cells import Notebooks, cell_place
 from shapecheck.checking.registry import all_rules
 
@@ -47,6 +47,7 @@ def _rule_entry(rule: Any) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": " ".join(rule.what.split())},
         "help": {"text": " ".join(rule.why.split()), "markdown": rule.documentation()},
+        "helpUri": rule_url(rule.code),
         "defaultConfiguration": {"level": "error" if rule.severity is Severity.ERROR else "warning",
                                  "enabled": not rule.opt_in},
         "properties": {"fixable": rule.fixable},
@@ -75,6 +76,8 @@ def _result(d: Diagnostic, index: dict[str, int], notebooks: Notebooks) -> dict[
     }
     if d.cell is not None:
         result["properties"] = _cell_properties(d.cell, d.location, d.end_location)
+    if d.confirmation is not None:
+        result.setdefault("properties", {})["confirmation"] = d.confirmation.to_json()
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     if d.notes:
