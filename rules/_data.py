@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from shapecheck.shapes.dims import Dim, Shape, is_known
-from shapecheck.engine.values import Array, Generator, Seq, Value
+from shapecheck.engine.values import Array, Dataset, Generator, Seq, Value
 
 
 def data_arrays(value: Value) -> Optional[list[Array]]:
@@ -18,10 +18,16 @@ def data_arrays(value: Value) -> Optional[list[Array]]:
 
 
 def batch_from_generator(value: Value) -> Optional[tuple[Value, Optional[Value]]]:
-    """The (x, y) of the first item a generator yields, when known."""
-    if not isinstance(value, Generator) or not value.items:
+    """The (x, y) of the first item a generator (or a dataset, or a Keras data iterator) yields, when known.
+
+    Keras takes each element of a dataset as one batch, batched or not.
+    """
+    if isinstance(value, Dataset):
+        item = value.element
+    elif isinstance(value, Generator) and value.items:
+        item = value.items[0]
+    else:
         return None
-    item = value.items[0]
     if isinstance(item, Seq) and len(item.items) >= 2:
         return item.items[0], item.items[1]
     if isinstance(item, Seq) and len(item.items) == 1:

@@ -10,6 +10,7 @@ from shapecheck.overlays import (  # noqa: F401  (each module registers its hand
     builtins,
     datasets,
     keras_data,
+    keras_inputs,
     keras_layers,
     keras_models,
     keras_names,
@@ -17,4 +18,5 @@ from shapecheck.overlays import (  # noqa: F401  (each module registers its hand
     numpy_arrays,
     numpy_data,
     objects,
+    tf_data,
 )
