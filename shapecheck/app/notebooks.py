@@ -110,14 +110,19 @@ def _json_cells(text: str) -> list[tuple[int, str]]:
 
 
 def _nbformat_cells(text: str) -> Optional[list[tuple[int, str]]]:
-    """The code cells as ``nbformat`` reads them (converted to version 4), or None when it cannot."""
+    """The code cells as ``nbformat`` reads them (converted to version 4), or None when it cannot
+    (not installed, or no ``nbformat`` version number: nbformat would take it for version 1)."""
     try:
         import nbformat
         from nbformat import reader
     except ImportError:
         return None
     try:
-        notebook = nbformat.convert(reader.reads(text), 4)
+        data = reader.parse_json(text)
+        if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
+            return None
+        major, minor = reader.get_version(data)
+        notebook = nbformat.convert(nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
         return [(number, _source_text(cell.get("source", "")))
                 for number, cell in enumerate(notebook.cells, start=1) if cell.get("cell_type") == "code"]
     except Exception:  # noqa: BLE001 - nbformat refuses what a plain JSON read may still accept
