@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import json
 import keyword
 import re
@@ -92,6 +93,10 @@ def _source_text(source: Any) -> str:
     return ""
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _json_cells(text: str) -> list[tuple[int, str]]:
     """(number, source) of each code cell, read as plain JSON (numbers count every cell)."""
     try:
@@ -101,7 +106,7 @@ def _json_cells(text: str) -> list[tuple[int, str]]:
     cells = data.get("cells") if isinstance(data, dict) else None
     if cells is None and isinstance(data, dict) and isinstance(data.get("worksheets"), list):
         cells = [cell for sheet in data["worksheets"] if isinstance(sheet, dict)  # nbformat 2 and 3
-                 for cell in (sheet.get("cells") if isinstance(sheet.get("cells"), list) else [])]
+                 for cell in _list(sheet.get("cells"))]
     if not isinstance(cells, list):
         raise NotebookError("not a valid notebook (no `cells` list)")
     return [(number, _source_text(cell.get("source", cell.get("input", ""))))
@@ -154,6 +159,7 @@ def _manager() -> Any:
     return _MANAGER or None
 
 
+@functools.lru_cache(maxsize=1)
 def _automagic_names() -> frozenset[str]:
     """Line magics and default shell aliases that IPython runs without their ``%``."""
     from IPython.core import magics

@@ -50,12 +50,12 @@ class _PositionDecoder(json.JSONDecoder):
         super().__init__()
         self.parse_array = self._array  # type: ignore[assignment]
         self.parse_object = self._object  # type: ignore[assignment]
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
     @staticmethod
     def _array(s_and_end: tuple[str, int], scan_once: Callable[[str, int], Any]) -> tuple[_Array, int]:
         starts: list[int] = []
-        values, end = json.decoder.JSONArray(s_and_end, _recording(scan_once, starts))
+        values, end = json.decoder.JSONArray(s_and_end, _recording(scan_once, starts))  # type: ignore[attr-defined]
         array = _Array(values)
         array.starts = starts
         return array, end
@@ -64,11 +64,15 @@ class _PositionDecoder(json.JSONDecoder):
     def _object(s_and_end: tuple[str, int], strict: bool, scan_once: Callable[[str, int], Any],
                 object_hook: Any, object_pairs_hook: Any, memo: Any = None) -> tuple[_Object, int]:
         starts: list[int] = []
-        pairs, end = json.decoder.JSONObject(s_and_end, strict, _recording(scan_once, starts),
-                                             None, list, memo)
+        pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
+            s_and_end, strict, _recording(scan_once, starts), None, list, memo)
         obj = _Object(pairs)
         obj.starts = {key: start for (key, _), start in zip(pairs, starts)}
         return obj, end
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 class NotebookLayout:
@@ -77,12 +81,12 @@ class NotebookLayout:
     def __init__(self, text: str) -> None:
         self._line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
         decoder = _PositionDecoder()
-        index = json.decoder.WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+        index = len(text) - len(text.lstrip())
         data, _ = decoder.scan_once(text, index)
         cells = data.get("cells") if isinstance(data, dict) else None
         if cells is None and isinstance(data, dict) and isinstance(data.get("worksheets"), list):
             cells = [cell for sheet in data["worksheets"] if isinstance(sheet, dict)
-                     for cell in (sheet.get("cells") if isinstance(sheet.get("cells"), list) else [])]
+                     for cell in _list(sheet.get("cells"))]
         self._cells: list[Any] = cells if isinstance(cells, list) else []
 
     def _source(self, cell: int) -> tuple[Any, Optional[int]]:
