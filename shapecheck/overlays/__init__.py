@@ -14,9 +14,12 @@ from shapecheck.overlays import (  # noqa: F401  (each module registers its hand
     keras_layers,
     keras_models,
     keras_names,
+    keras_ops,
     keras_training,
     numpy_arrays,
     numpy_data,
     objects,
+    pandas,
+    sklearn,
     tf_data,
 )

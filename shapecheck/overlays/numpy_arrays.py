@@ -154,11 +154,11 @@ class NumpySemantics:
             axis_value = pos[1] if len(pos) > 1 else kw.get("axis", Const(0))
             return self.join(name, items, axis_value, node)  # type: ignore[arg-type]
         if name in ("argmax", "argmin") and pos and isinstance(pos[0], Array):
-            axis = pos[1] if len(pos) > 1 else kw.get("axis")
-            return self.reduce(pos[0], axis, "int", node)
+            axis_arg = pos[1] if len(pos) > 1 else kw.get("axis")
+            return self.reduce(pos[0], axis_arg, "int", node)
         if name in ("sum", "mean", "max", "min", "std") and pos and isinstance(pos[0], Array):
-            axis = pos[1] if len(pos) > 1 else kw.get("axis")
-            return self.reduce(pos[0], axis, pos[0].dtype if name in ("sum", "max", "min") else "float", node)
+            axis_arg = pos[1] if len(pos) > 1 else kw.get("axis")
+            return self.reduce(pos[0], axis_arg, pos[0].dtype if name in ("sum", "max", "min") else "float", node)
         if name in ("float32", "float64", "int32", "int64"):
             return UNKNOWN_VALUE
         return UNKNOWN_VALUE
@@ -341,7 +341,7 @@ class NumpySemantics:
         if any(s is None for s in shapes):
             return Array(Shape.unknown(), dtype, node=node)
         if name == "vstack":
-            shapes = [s if len(s) >= 2 else (1,) + s for s in shapes]  # type: ignore[operator]
+            shapes = [s if len(s) >= 2 else (1,) + s for s in shapes]  # type: ignore[operator, arg-type]
             name, axis = "concatenate", 0
         elif name == "hstack":
             axis = 0 if all(len(s) == 1 for s in shapes) else 1  # type: ignore[arg-type]

@@ -238,7 +238,8 @@ def index_ref(interp: Interpreter, ref: Any, node: cst.Subscript, scope: Scope) 
         rows = {a.shape.dims[0] for a in arrays if is_known(a.shape.dims[0])}  # type: ignore[index]
         if len(rows) > 1:
             return UNKNOWN_VALUE
-        widths = [1 if len(a.shape.dims) == 1 else a.shape.dims[1] for a in arrays]  # type: ignore[arg-type]
+        widths: list[Dim] = [1 if len(a.shape.dims or ()) == 1 else (a.shape.dims or (UNKNOWN, UNKNOWN))[1]
+                             for a in arrays]
         n: Dim = rows.pop() if rows else UNKNOWN
         total = sum(widths) if all(is_known(w) for w in widths) else UNKNOWN  # type: ignore[arg-type]
         return Array(Shape((n, total)), dtype, node=node)
