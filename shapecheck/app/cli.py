@@ -9,6 +9,7 @@ line on stderr, never a traceback.
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -24,7 +25,7 @@ from shapecheck.app.files import PathError, SourceFile, discover, read_source, r
 from shapecheck.report.formats.registry import FORMATS, MACHINE_FORMATS, statistics
 from shapecheck.checking.registry import all_rules, rule_by_code
 from shapecheck.app.runner import FileResult, check_files, default_jobs
-from shapecheck.app.terminal import colorize, decorations_allowed, show_progress
+from shapecheck.app.terminal import color_wanted, colorize, show_progress
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 IO_ERROR = "SC002"
@@ -77,12 +78,21 @@ def main() -> None:
               help="Where --confirm builds models (default: the GPU when one is visible, else the CPU).")
 @click.option("--confirm-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
               help="Seconds --confirm allows each model (default: 60).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (read errors still exit 2).")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default=None,
+              help="The lowest severity that makes the exit code 1 (default: warning, any finding; "
+                   "config key fail-on).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else (no summary, no warnings).")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour the concise and full reports (auto: on a terminal outside CI and pre-commit, "
+                   "without NO_COLOR; FORCE_COLOR=1 forces it).")
 def check(paths: tuple[str, ...], output_format: Optional[str], output_file: Optional[str], show_statistics: bool,
           select_: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
           exclude: tuple[str, ...], force_exclude: Optional[bool], respect_gitignore: Optional[bool],
           stdin_filename: Optional[str], fix: bool, show_diff: bool, jobs: Optional[int], no_cache: bool,
           cache_dir: Optional[str], config_path: Optional[str], isolated: bool, confirm_: Optional[bool] = None,
-          device: str = "auto", confirm_timeout: float = 60.0) -> None:
+          device: str = "auto", confirm_timeout: float = 60.0, exit_zero: bool = False,
+          fail_on: Optional[str] = None, quiet: bool = False, color: str = "auto") -> None:
     """Check Keras scripts (files, or folders of *.py and *.ipynb files) for shape and API mistakes.
 
     Give `-` (or --stdin-filename) to read one script from standard input.
@@ -122,7 +132,7 @@ def check(paths: tuple[str, ...], output_format: Optional[str], output_file: Opt
                 click.echo(f"shapecheck: error: {error}", err=True)
                 missing.append(io_error(error.path, error.reason))
                 had_error = True
-        if not files and not missing:
+        if not files and not missing and not quiet:
             click.echo("warning: No Python files found under the given path(s)", err=True)
         sources = [read_source(path) for path in files]
     cache = None if no_cache else Cache(_cache_folder(cache_dir, config))
@@ -146,14 +156,29 @@ def check(paths: tuple[str, ...], output_format: Optional[str], output_file: Opt
         had_error = had_error or failed
         report_stream_is_stderr = use_stdin
     report = _report(fmt, diagnostics, results, show_statistics)
+    if quiet and fmt in ("concise", "full") and not show_statistics:
+        report = _without_summary(report, diagnostics, len(results))
     if fix and fmt not in MACHINE_FORMATS and not show_statistics:
         report += f"Fixed {fixed} finding{'' if fixed == 1 else 's'} ({len(diagnostics)} remaining).\n"
     elif fix:
         click.echo(f"Fixed {fixed} finding{'' if fixed == 1 else 's'} ({len(diagnostics)} remaining).", err=True)
-    _emit(report, fmt, output_file, report_stream_is_stderr)
+    _emit(report, fmt, output_file, report_stream_is_stderr, color)
     if had_error:
         raise click.exceptions.Exit(EXIT_ERROR)
-    raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics else EXIT_CLEAN)
+    threshold = fail_on or config.fail_on or "warning"
+    failing = [d for d in diagnostics if threshold == "warning" or d.severity.value == "error"]
+    raise click.exceptions.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _without_summary(report: str, diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    """The concise or full report less its summary lines (``--quiet``)."""
+    from shapecheck.report.formats.common import fixable_line, summary
+
+    drop = {summary(diagnostics, files_checked), fixable_line(diagnostics)}
+    kept = [line for line in report.splitlines() if line not in drop]
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return "".join(line + "\n" for line in kept)
 
 
 def _config(start: Optional[str], explicit: Optional[str], isolated: bool) -> FileConfig:
@@ -246,7 +271,7 @@ def _report(fmt: str, diagnostics: list[Diagnostic], results: Sequence[FileResul
     return FORMATS[fmt](diagnostics, len(results), sources)
 
 
-def _emit(report: str, fmt: str, output_file: Optional[str], to_stderr: bool) -> None:
+def _emit(report: str, fmt: str, output_file: Optional[str], to_stderr: bool, color: str = "auto") -> None:
     if output_file is not None:
         try:
             Path(output_file).write_text(report, encoding="utf-8")
@@ -254,9 +279,10 @@ def _emit(report: str, fmt: str, output_file: Optional[str], to_stderr: bool) ->
             raise _fail(f"{output_file}: cannot write the report: {error.strerror or error}")
         return
     stream = sys.stderr if to_stderr else sys.stdout
-    if decorations_allowed(stream, fmt):
+    coloured = color_wanted(color, stream, fmt)
+    if coloured:
         report = colorize(report)
-    click.echo(report, nl=False, err=to_stderr)
+    click.echo(report, nl=False, err=to_stderr, color=coloured or None)
 
 
 @main.command()
@@ -270,8 +296,17 @@ def rule(code: str) -> None:
 
 
 @main.command(name="rules")
-def rules_() -> None:
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text",
+              help="text (default) or json: a list of {code, name, severity, summary, fixable, opt_in, url}.")
+def rules_(output_format: str = "text") -> None:
     """List every rule with its code, name, severity and summary."""
+    if output_format == "json":
+        from shapecheck.report.urls import rule_url
+
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
+                                "fixable": r.fixable, "opt_in": r.opt_in, "url": rule_url(r.code)}
+                               for r in all_rules()], indent=2))
+        return
     for r in all_rules():
         flags = " (opt-in)" if r.opt_in and "(opt-in)" not in r.summary else ""
         fixable = "[*]" if r.fixable else "   "

@@ -2,8 +2,8 @@
 
 Keys: ``select``, ``ignore``, ``extend-select``, ``per-file-ignores``,
 ``exclude``, ``extend-exclude``, ``force-exclude``, ``respect-gitignore``,
-``output-format``, ``confirm``, ``cache-dir`` and ``severity`` (per-rule
-severities).  Codes, code prefixes and readable names are accepted wherever a
+``output-format``, ``confirm``, ``cache-dir``, ``severity`` (per-rule
+severities) and ``fail-on`` (``error``: only errors make the exit code 1).  Codes, code prefixes and readable names are accepted wherever a
 code is.  Unknown keys and unknown rule selectors are errors that name the
 culprit.
 """
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 KNOWN_KEYS = frozenset({
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "force-exclude",
-    "respect-gitignore", "output-format", "confirm", "cache-dir", "severity",
+    "respect-gitignore", "output-format", "confirm", "cache-dir", "severity", "fail-on",
 })
 
 
@@ -53,6 +53,7 @@ class FileConfig:
     confirm: Optional[bool] = None
     cache_dir: Optional[str] = None
     severity: dict[str, str] = field(default_factory=dict)
+    fail_on: Optional[str] = None
 
     @property
     def root(self) -> Path:
@@ -142,6 +143,10 @@ def load_config(path: Path) -> FileConfig:
         if not isinstance(table["cache-dir"], str):
             raise ConfigError(f"{path}: `cache-dir` must be a string")
         config.cache_dir = table["cache-dir"]
+    if "fail-on" in table:
+        if table["fail-on"] not in ("error", "warning"):
+            raise ConfigError(f"{path}: `fail-on` must be \"error\" or \"warning\", not {table['fail-on']!r}")
+        config.fail_on = table["fail-on"]
     if "severity" in table:
         severities_ = table["severity"]
         if not isinstance(severities_, dict):

@@ -33,6 +33,17 @@ def decorations_allowed(stream: Optional[TextIO], fmt: str, env: Optional[Mappin
     return fmt in HUMAN_FORMATS and _is_terminal(stream)
 
 
+def color_wanted(choice: str, stream: Optional[TextIO], fmt: str, env: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether to colour a report: ``--color always|never``, or ``auto``: ``FORCE_COLOR`` (set and
+    not ``0``) forces it, else as :func:`decorations_allowed`.  Machine formats are never coloured."""
+    env = os.environ if env is None else env
+    if fmt not in HUMAN_FORMATS or choice == "never":
+        return False
+    if choice == "always" or env.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return decorations_allowed(stream, fmt, env)
+
+
 def show_progress(stderr: Optional[TextIO], fmt: str, files: int, env: Optional[Mapping[str, str]] = None) -> bool:
     """A progress bar on stderr: only for many files, on a terminal, outside CI and pre-commit."""
     return files >= PROGRESS_MIN_FILES and decorations_allowed(stderr, fmt, env)
