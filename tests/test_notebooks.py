@@ -265,3 +265,14 @@ def test_layout_of_string_sources_and_nbformat_3() -> None:
     v3 = (ROOT / "fixtures" / "notebooks" / "nbformat3.ipynb").read_text()
     layout = NotebookLayout(v3)
     assert v3.splitlines()[layout.file_row(4, 3) - 1].strip().startswith('"outputs = layers.LSTM(16)(x)')  # type: ignore[operator]
+
+
+def test_lines_in_python_messages_of_an_invalid_cell_are_cell_lines() -> None:
+    cells = ["import keras\n", "x = 1\n\ny = '''abc\nmore\n", "!ls \\\n  -la\nz = (1,\n"]
+    text = json.dumps({"cells": [{"cell_type": "code", "source": c} for c in cells], "metadata": {},
+                       "nbformat": 4, "nbformat_minor": 5})
+    [result] = check_files([decode(text.encode(), "nb.ipynb")], lambda _: default_settings())
+    assert [(d.cell, d.location.row, d.location.column, d.message) for d in result.diagnostics] == [
+        (2, 3, 5, "invalid syntax: unterminated triple-quoted string literal (detected at cell 2, line 4)"),
+        (3, 3, 5, "invalid syntax: '(' was never closed"),
+    ]

@@ -329,6 +329,7 @@ def _problem(code: str, top_level_await: bool = True) -> Optional[tuple[str, int
     return None
 
 
+_LINE = re.compile(r"\bline (\d+)\b")
 _IDENTIFIER = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 _BINDERS = (
     re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)"),
@@ -394,7 +395,11 @@ def read_notebook(text: str) -> NotebookScript:
             message, row, column = problem
             index = min(row, len(lines)) - 1
             origin = lines[index] if lines else ("", 1, 0)
-            broken[number] = (message, origin[1], column + origin[2])
+
+            def cell_row(found: re.Match[str]) -> str:  # "(detected at line 3)": a row of the cell
+                line = min(max(int(found.group(1)), 1), len(lines)) - 1
+                return f"line {lines[line][1] if lines else 1}"
+            broken[number] = (_LINE.sub(cell_row, message), origin[1], column + origin[2])
     while True:
         built = _build(cells, broken, modules)
         # Each cell is valid alone; joined, a top-level `await` or a late `from __future__`
@@ -425,6 +430,7 @@ def _build(cells: list[tuple[int, str, Lines]], broken: dict[int, Optional[tuple
             problem = broken[number]
             if problem is not None:
                 message, row, column = problem
+                message = _LINE.sub(lambda found: f"line {first + int(found.group(1)) - 1}", message)  # script rows
                 invalid.append(InvalidCell(number, first + row - 1, column + 2, message))
             continue
         for line, row, shift in lines:
