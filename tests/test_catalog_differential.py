@@ -54,11 +54,19 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from shapecheck import keras_tables as T  # noqa: E402
 from shapecheck.shapes import catalog  # noqa: E402
+from shapecheck.tables import keras_tables as T  # noqa: E402
 from shapecheck.shapes.config import Config  # noqa: E402
 from shapecheck.shapes.dims import UNKNOWN, Shape  # noqa: E402
 from shapecheck.shapes.errors import ShapeContradiction  # noqa: E402
+
+try:
+    from tests.test_catalog_generators import (NEW_GENERATORS, Batch, Case, Inner, batch, data_format, dim,
+                                               gen_augmentation, int_or_tuple, rank_near, shape, spatial_rank)
+except ImportError:  # run as a script: tests/ is on sys.path
+    from test_catalog_generators import (NEW_GENERATORS, Batch, Case, Inner, batch,  # type: ignore[no-redef]
+                                         data_format, dim, gen_augmentation, int_or_tuple, rank_near, shape,
+                                         spatial_rank)
 
 SEED = int(os.environ.get("SHAPECHECK_DIFF_SEED", "20240611"))
 CASES = int(os.environ.get("SHAPECHECK_DIFF_CASES", "40"))
@@ -67,82 +75,6 @@ ALIAS_CASES = max(1, CASES // 4)
 
 
 REGISTERED = sorted(catalog.REGISTRY)
-
-Batch = tuple[Optional[int], ...]
-
-
-@dataclass
-class Inner:
-    """A wrapped layer: its public name and constructor arguments."""
-
-    kind: str
-    kwargs: dict[str, Any]
-
-
-@dataclass
-class Case:
-    """One layer config and the input shape(s) it is called on."""
-
-    layer: str
-    kwargs: dict[str, Any]
-    inputs: list[Batch]
-    multi: bool = False
-
-    def __str__(self) -> str:
-        args = ", ".join(f"{k}={_show(v)}" for k, v in self.kwargs.items())
-        ins = self.inputs if self.multi or not self.inputs else self.inputs[0]
-        return f"{self.layer}({args})({ins})"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Inner):
-        args = ", ".join(f"{k}={v!r}" for k, v in value.kwargs.items())
-        return f"{value.kind}({args})"
-    if callable(value):
-        return "<fn>"
-    return repr(value)
-
-
-def _identity(x: Any) -> Any:
-    return x
-
-
-# --------------------------------------------------------------------- drawing
-def dim(rng: random.Random, none_p: float = 0.12) -> Optional[int]:
-    """A non-batch dimension: 1-12, sometimes None."""
-    return None if rng.random() < none_p else rng.randint(1, 12)
-
-
-def batch(rng: random.Random) -> Optional[int]:
-    return None if rng.random() < 0.7 else rng.randint(1, 8)
-
-
-def shape(rng: random.Random, rank: int, none_p: float = 0.12) -> Batch:
-    """A batch shape of ``rank`` axes (the batch axis included)."""
-    return (batch(rng),) + tuple(dim(rng, none_p) for _ in range(rank - 1))
-
-
-def rank_near(rng: random.Random, rank: int, wrong_p: float = 0.15) -> int:
-    """Usually ``rank``; sometimes any rank from 1 to 5."""
-    return rng.randint(1, 5) if rng.random() < wrong_p else rank
-
-
-def int_or_tuple(rng: random.Random, n: int, lo: int, hi: int) -> Any:
-    if rng.random() < 0.5:
-        return rng.randint(lo, hi)
-    return tuple(rng.randint(lo, hi) for _ in range(n))
-
-
-def data_format(rng: random.Random) -> dict[str, Any]:
-    r = rng.random()
-    if r < 0.45:
-        return {}
-    return {"data_format": "channels_last" if r < 0.7 else "channels_first"}
-
-
-def spatial_rank(name: str) -> int:
-    return int(name.rstrip("D")[-1])
-
 
 def gen_conv(rng: random.Random, name: str) -> Case:
     n = spatial_rank(name)
@@ -396,7 +328,12 @@ def gen_elementwise_layer(rng: random.Random, name: str) -> Case:
     return Case(name, kw, [s])
 
 
-GENERATORS: list[tuple[Callable[[str], bool], Callable[[random.Random, str], Case]]] = [
+def _identity(x: Any) -> Any:
+    return x
+
+
+GENERATORS: list[tuple[Callable[[str], bool], Callable[[random.Random, str], Case]]] = NEW_GENERATORS + [
+    (lambda n: catalog.REGISTRY[n].family == "augmentation", gen_augmentation),
     (lambda n: n.startswith("Global"), gen_global_pooling),
     (lambda n: "Pool" in n, gen_pooling),
     (lambda n: n.startswith("Conv"), gen_conv),
@@ -424,23 +361,56 @@ def generator_for(name: str) -> Callable[[random.Random, str], Case]:
 
 
 # ------------------------------------------------------------------- running
+def _inner_config(value: Any) -> Any:
+    """A wrapped layer (or a list of them, as RNN takes cells) as the analysis sees it."""
+    if isinstance(value, Inner):
+        return SimpleNamespace(kind=value.kind, config=config_for(value.kind, value.kwargs))
+    if isinstance(value, list) and value and all(isinstance(v, Inner) for v in value):
+        return tuple(_inner_config(v) for v in value)
+    return value
+
+
 def config_for(kind: str, kwargs: dict[str, Any]) -> Config:
     """The config the analysis builds (see ``keras_calls.create_layer``)."""
     params, _ = T.LAYER_SIGNATURES[kind]
     values: dict[str, Any] = {}
     for key, value in kwargs.items():
-        if isinstance(value, Inner):
-            value = SimpleNamespace(kind=value.kind, config=config_for(value.kind, value.kwargs))
-        values[key] = value
+        values[key] = _inner_config(value)
     for pname, default in params:
         if pname not in values:
             values[pname] = UNKNOWN if default in (T.REQUIRED, T.NONLITERAL) else default
     return Config(kind, values)
 
 
+def _built(value: Any) -> Any:
+    if isinstance(value, Inner):
+        return keras_layer(value.kind, value.kwargs)
+    if isinstance(value, list) and value and all(isinstance(v, Inner) for v in value):
+        return [_built(v) for v in value]
+    return value
+
+
 def keras_layer(kind: str, kwargs: dict[str, Any]) -> Any:
-    built = {k: keras_layer(v.kind, v.kwargs) if isinstance(v, Inner) else v for k, v in kwargs.items()}
-    return getattr(keras.layers, kind)(**built)
+    return getattr(keras.layers, kind)(**{k: _built(v) for k, v in kwargs.items()})
+
+
+def _flatten(out: Any) -> list[Any]:
+    if isinstance(out, (list, tuple)):
+        return [t for item in out for t in _flatten(item)]
+    return [out]
+
+
+def _call(layer: Any, case: Case, tensors: list[Any]) -> Any:
+    """Call the layer the way ``case.call`` says (InputLayer is not called: its output is read)."""
+    if case.call == "none":
+        return layer.output
+    if case.call == "list":
+        return layer(tensors)
+    if case.call == "positional":
+        return layer(*tensors)
+    if case.call == "states":
+        return layer(tensors[0], tensors[1:])
+    return layer(tensors[0])
 
 
 def run_keras(case: Case) -> tuple[Optional[list[Batch]], str]:
@@ -448,14 +418,13 @@ def run_keras(case: Case) -> tuple[Optional[list[Batch]], str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tensors = [keras.Input(batch_shape=s) for s in case.inputs]
+            tensors = [keras.Input(batch_shape=s, dtype=case.dtype) for s in case.inputs]
             layer = keras_layer(case.layer, case.kwargs)
-            out = layer(tensors if case.multi else tensors[0])
+            out = _call(layer, case, tensors)
     except Exception as error:  # noqa: BLE001 - any rejection counts
         lines = [ln for ln in str(error).splitlines() if ln.strip()]
         return None, f"{type(error).__name__}: {lines[0][:160] if lines else ''}"
-    outs = list(out) if isinstance(out, (list, tuple)) else [out]
-    return [tuple(t.shape) for t in outs], ""
+    return [tuple(t.shape) for t in _flatten(out)], ""
 
 
 def has_unknown(out: Any) -> bool:
@@ -543,7 +512,20 @@ def report_for(name: str) -> LayerReport:
 FAILING = ("false_alarm", "wrong", "confident_miss", "crash")
 
 
-def summary(reports: list[LayerReport]) -> str:
+def per_entry_table(reports: list[LayerReport]) -> str:
+    """One line per entry: cases, Keras rejections, agreement rate, false alarms, wrong shapes, misses."""
+    lines = [f"{'entry':34} {'cases':>6} {'rejects':>7} {'agree%':>7} {'false':>5} {'wrong':>5} "
+             f"{'conf.miss':>9} {'crash':>5} {'miss':>5}"]
+    for r in reports:
+        n = len(r.outcomes)
+        rejects = sum(not o.keras_accepts for o in r.outcomes)
+        lines.append(f"{r.name:34} {n:6d} {rejects:7d} {100.0 * r.count('agree') / max(n, 1):7.1f} "
+                     f"{r.count('false_alarm'):5d} {r.count('wrong'):5d} {r.count('confident_miss'):9d} "
+                     f"{r.count('crash'):5d} {r.count('miss'):5d}")
+    return "\n".join(lines)
+
+
+def summary(reports: list[LayerReport], shown_per_entry: int = 1000) -> str:
     outcomes = [o for r in reports for o in r.outcomes]
     counts = Counter(o.verdict for o in outcomes)
     total = len(outcomes)
@@ -556,8 +538,8 @@ def summary(reports: list[LayerReport]) -> str:
         f"confident misses {counts['confident_miss']}, crashes {counts['crash']}, "
         f"misses {counts['miss']}",
     ]
-    for o in outcomes:
-        if o.verdict != "agree":
+    for r in reports:
+        for o in [o for o in r.outcomes if o.verdict != "agree"][:shown_per_entry]:
             lines.append(f"  {o.verdict.upper()}: {o.case}  -- {o.detail}")
     return "\n".join(lines)
 
@@ -573,7 +555,7 @@ def test_layer_agrees_with_keras(name: str) -> None:
 def test_summary() -> None:
     reports = [report_for(name) for name in REGISTERED]
     text = summary(reports)
-    print("\n" + text)
+    print("\n" + per_entry_table(reports) + "\n" + text)
     assert sum(r.count("agree") for r in reports) > 0
 
 
@@ -581,5 +563,8 @@ if __name__ == "__main__":
     import time
 
     start = time.time()
-    print(summary([report_for(name) for name in REGISTERED]))
+    only = [n for n in os.environ.get("SHAPECHECK_DIFF_ONLY", "").split(",") if n]
+    chosen = [report_for(name) for name in REGISTERED if not only or name in only]
+    print(per_entry_table(chosen))
+    print(summary(chosen))
     print(f"{time.time() - start:.1f} s")

@@ -10,14 +10,15 @@
 * MultiHeadAttention / GroupQueryAttention (called as ``layer(query, value,
   key)``) give the query's shape (MultiHeadAttention: last axis
   ``output_shape`` when set); value and key must agree on every axis but the
-  last, and GroupQueryAttention needs equal last axes for query and value.
+  last, GroupQueryAttention needs equal last axes for query and value, and
+  the projections' kernels are sized by the last axes, which must be defined.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-from shapecheck.shapes.common import require_defined, require_rank
+from shapecheck.shapes.common import require_defined, require_min_rank
 from shapecheck.shapes.config import Config
 from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
 from shapecheck.shapes.errors import BadConfig, MergeMismatch
@@ -60,7 +61,7 @@ def dot(config: Config, inputs: Sequence[Shape]) -> Shape:
         pair = [axes % len(a), axes % len(b)] if axes < 0 else [axes, axes]
     else:
         pair = list(axes)
-    for dims, axis, which in ((a, pair[0], first), (b, pair[1], second)):
+    for dims, axis in ((a, pair[0]), (b, pair[1])):
         if not -len(dims) <= axis < len(dims):
             raise BadConfig(f"axes {axes} are out of range for the inputs {first} and {second}")
     if _differ(a[pair[0]], b[pair[1]]):
@@ -127,6 +128,8 @@ def multi_head_attention(config: Config, inputs: Sequence[Shape]) -> Shape:
     _no_flash_dropout(config)
     query, value, key = _split(inputs)
     _value_key(query, value, key)
+    for shape in (query, value, key):
+        require_defined(shape, -1, "features")
     if query.dims is None or not query.dims:
         return Shape.unknown()
     out: Any = config.get("output_shape", None)
@@ -141,7 +144,7 @@ def multi_head_attention(config: Config, inputs: Sequence[Shape]) -> Shape:
 
 @transfer("GroupQueryAttention", family="attention")
 def group_query_attention(config: Config, inputs: Sequence[Shape]) -> Shape:
-    """GroupQueryAttention(query, value, key): the query's shape; 3-D inputs."""
+    """GroupQueryAttention(query, value, key): the query's shape; inputs of 3 axes or more."""
     heads, kv_heads = config.get("num_query_heads"), config.get("num_key_value_heads")
     if is_known(heads) and is_known(kv_heads) and kv_heads != 0 and heads % kv_heads:
         raise BadConfig(f"num_query_heads={heads} is not divisible by num_key_value_heads={kv_heads}")
@@ -149,7 +152,7 @@ def group_query_attention(config: Config, inputs: Sequence[Shape]) -> Shape:
     _no_flash_dropout(config)
     query, value, key = _split(inputs)
     for shape in (query, value, key):
-        require_rank(shape, 3, "(batch, sequence, features)")
+        require_min_rank(shape, 3, "(batch, sequence, features)")
     if query.dims is not None and value.dims is not None and _differ(query.dims[-1], value.dims[-1]):
         raise MergeMismatch(f"query {query} and value {value} must have the same last axis")
     _value_key(query, value, key)

@@ -9,6 +9,7 @@ else, so a shape rule never guesses.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Mapping
 
 from shapecheck.shapes.dims import UNKNOWN
@@ -47,7 +48,7 @@ class Config:
             return None
         return value.lower() if isinstance(value, str) else UNKNOWN
 
-    def int_tuple(self, name: str, n: int, default: Any = UNKNOWN) -> Any:
+    def int_tuple(self, name: builtins.str, n: builtins.int, default: Any = UNKNOWN) -> Any:
         """An int-or-tuple argument as an ``n``-tuple of ints, or UNKNOWN.
 
         Keras accepts ``kernel_size=3`` and ``kernel_size=(3,)`` alike for a

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from shapecheck.shapes.common import require_rank, single
 from shapecheck.shapes.config import Config
 from shapecheck.shapes.conv import _rank_of, _window_output
-from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
+from shapecheck.shapes.dims import UNKNOWN, Dim, Shape
 from shapecheck.shapes.errors import BadConfig
 from shapecheck.shapes.registry import Output, transfer
 
@@ -45,7 +45,7 @@ def _step(config: Config, shape: Shape, n: int, channels_last: bool) -> tuple[Di
     padding = config.str("padding", "valid")
     step = shape.dims[2:]
     spatial = step[:-1] if channels_last else step[1:]
-    for axis, d in enumerate(spatial):
+    for d in spatial:
         if d is None:
             raise BadConfig(f"needs defined spatial sizes (ConvLSTM layers only support static "
                             f"spatial shapes), but receives {shape}")

@@ -42,7 +42,7 @@ def _differ(a: Dim, b: Dim) -> bool:
 def _einsum(equation: str, bias_axes: Any, dims: tuple[Dim, ...], partial: list[Dim], shape: Shape) -> Shape:
     """Port of ``_analyze_split_string`` over dims that may be unknown."""
     replaced = re.sub(r"\.\.\.", "0", equation)
-    for pattern, left in _FORMS:
+    for pattern, left in _FORMS:  # noqa: B007 - ``left`` is read after the loop
         match = re.match(pattern, replaced)
         if match:
             break

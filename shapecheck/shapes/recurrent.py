@@ -55,10 +55,12 @@ def bidirectional(config: Config, inputs: Sequence[Shape]) -> Output:
         if kind is not None and not getattr(inner, "custom", False) and kind not in _OTHER_RNNS:
             raise BadConfig(f"wraps a `{kind}`, but `Bidirectional` needs a recurrent layer (LSTM, GRU, SimpleRNN)")
         return Shape.unknown()
-    forward = infer(kind, inner.config, inputs)
+    result = infer(kind, inner.config, inputs)
     states: tuple[Shape, ...] = ()
-    if isinstance(forward, tuple):
-        forward, states = forward[0], forward[1:]
+    if isinstance(result, tuple):
+        forward, states = result[0], result[1:]
+    else:
+        forward = result
     mode = config.get("merge_mode", "concat")
     if mode == "concat":
         if forward.dims is None:

@@ -10,7 +10,8 @@ a stack of cells returns each cell's states, nested for an LSTMCell, which
 the catalog cannot express (unknown then).
 
 A cell called on its own (``cell(x, states)``) is given an unknown output:
-it returns an output and a nested list of states.
+it returns an output and a nested list of states (only its input's last axis
+is checked: it sizes the kernel).
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ _STATES = {"LSTMCell": 2, "GRUCell": 1, "SimpleRNNCell": 1}
 
 @transfer(*CELLS, "StackedRNNCells", family="recurrent")
 def cell(config: Config, inputs: Sequence[Shape]) -> Output:
-    """A cell called directly returns (output, [states]): unknown to the catalog."""
+    """A cell called directly returns (output, [states]): unknown to the catalog.
+
+    Its kernel is sized by the input's last axis, which must be defined."""
+    if inputs and inputs[0].dims:
+        require_defined(inputs[0], -1, "features")
     return Shape.unknown()
 
 
