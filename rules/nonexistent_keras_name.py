@@ -11,8 +11,8 @@ from shapecheck.checking.rule import Context, Invalid, Rule
 
 
 @functools.lru_cache(maxsize=1024)
-def _suggestion(module: str, name: str) -> str:
-    close = difflib.get_close_matches(name, sorted(keras_api.MODULE_NAMES[module]), n=1)
+def _suggestion(module: str, name: str, space: str) -> str:
+    close = difflib.get_close_matches(name, sorted(keras_api.module_names(module, space) or ()), n=1)
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
@@ -26,7 +26,14 @@ class NonexistentKerasNameRule(Rule):
 Checks names taken from `keras`, `keras.layers`, `keras.models`,
 `keras.losses`, `keras.optimizers`, `keras.activations`, `keras.metrics`,
 `keras.callbacks` and `keras.utils` (through any import style) against what
-Keras 3 exports.
+Keras 3 exports. A name is checked against the namespace it is written
+in: under TensorFlow 2.16 and later, `tf.keras` (`tensorflow.keras`) is Keras
+3's compatibility namespace, which keeps names that plain `keras` dropped
+(`tf.keras.losses.mae`, `tf.keras.losses.Reduction`, the Keras 2
+`tf.keras.backend` functions) and lacks a few that plain `keras` has.
+Names looked up under a guard that probes for them (`hasattr`, `getattr`
+with a default, `try: ... except ImportError/AttributeError`, a version
+check) are not reported.
 """
     why = """
 A missing name fails with `ImportError` or `AttributeError`, and tutorials
@@ -39,6 +46,12 @@ from keras import layers
 
 pool = layers.MaxPooling2D()
 """,
+        """
+import tensorflow as tf
+
+loss = tf.keras.losses.mae
+reduction = tf.keras.losses.Reduction.NONE
+""",
     ]
     INVALID = [
         Invalid(
@@ -48,15 +61,31 @@ from keras import layers
 pool = layers.MinPooling2D()
 """
         ),
+        Invalid(
+            """
+import keras
+
+loss = keras.losses.mae
+"""
+        ),
+        Invalid(
+            """
+import tensorflow as tf
+
+loss = tf.keras.losses.mean_squared_error
+"""
+        ),
     ]
 
     def on_keras_name(self, ctx: Context, event: KerasName) -> None:
         """Report names a Keras module lacks (removed ones are SC301's)."""
-        name = keras_api.missing_attribute(event.path)
+        space = keras_api.namespace(event.written)
+        name = keras_api.missing_attribute(event.path, space)
         if name is None:
             return
         module = event.path.rpartition(".")[0]
         if module == "keras.layers" and name in keras_api.REMOVED_LAYERS:
             return
-        hint = _suggestion(module, name)
-        ctx.report(self, event.node, f"`{module}` has no attribute `{name}`{hint}")
+        hint = _suggestion(module, name, space)
+        shown = "tf." + module if space == keras_api.TF_KERAS else module
+        ctx.report(self, event.node, f"`{shown}` has no attribute `{name}`{hint}")

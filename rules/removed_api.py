@@ -84,7 +84,7 @@ model.fit_generator(iter([]), steps_per_epoch=1)
 
     def on_keras_name(self, ctx: Context, event: KerasName) -> None:
         """Report removed layer names (`layers.Merge`, `CuDNNLSTM`)."""
-        if keras_api.missing_attribute(event.path) is None:
+        if keras_api.missing_attribute(event.path, keras_api.namespace(event.written)) is None:
             return
         module, _, name = event.path.rpartition(".")
         removed = keras_api.REMOVED_LAYERS.get(name) if module == "keras.layers" else None

@@ -95,3 +95,49 @@ def test_known_facts() -> None:
     assert "lr" not in tables.OPTIMIZER_BASE_KWARGS
     assert "relu" in tables.ACTIVATION_IDENTIFIERS
     assert "fit" in tables.MODEL_ATTRIBUTES and "add" in tables.SEQUENTIAL_ATTRIBUTES
+
+
+# --------------------------------------------------------------- tf.keras names
+TF_GENERATOR_PATH = ROOT / "tools" / "gen_tf_keras_tables.py"
+TF_TABLES_PATH = ROOT / "shapecheck" / "tables" / "tf_keras_names.py"
+tf_tables = _load("_shapecheck_tf_keras_names_under_test", TF_TABLES_PATH)
+
+
+@pytest.fixture(scope="module")
+def tf_derived() -> dict[str, object]:
+    tf = pytest.importorskip("tensorflow")
+    if tf.__version__ != tf_tables.TENSORFLOW_VERSION or keras.__version__ != tf_tables.KERAS_VERSION:
+        pytest.skip(
+            f"tf.keras names are for TensorFlow {tf_tables.TENSORFLOW_VERSION} / Keras "
+            f"{tf_tables.KERAS_VERSION}: rerun tools/gen_tf_keras_tables.py"
+        )
+    tf_gen = _load("_shapecheck_gen_tf_keras_tables", TF_GENERATOR_PATH)
+    tables = tf_gen.build_tables()
+    tables["_render"] = tf_gen.render(tables)
+    return tables
+
+
+def test_tf_keras_names_match_installed_tensorflow(tf_derived: dict[str, object]) -> None:
+    assert tf_tables.TF_KERAS_MODULE_NAMES == tf_derived["TF_KERAS_MODULE_NAMES"]
+    assert TF_TABLES_PATH.read_text() == tf_derived["_render"], (
+        "shapecheck/tables/tf_keras_names.py differs from the generator output; "
+        "rerun tools/gen_tf_keras_tables.py"
+    )
+
+
+def test_tf_keras_module_is_pure_data() -> None:
+    tree = ast.parse(TF_TABLES_PATH.read_text())
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert all(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in imports)
+
+
+def test_tf_keras_known_facts() -> None:
+    """tf.keras (Keras 3's compatibility namespace) keeps names plain keras dropped, and lacks a few."""
+    tf_names = tf_tables.TF_KERAS_MODULE_NAMES
+    assert {"mae", "MSE", "Reduction", "kullback_leibler_divergence"} <= tf_names["keras.losses"]
+    assert not {"mae", "MSE", "Reduction"} & tables.KERAS_LOSSES_NAMES
+    assert "mean_squared_error" not in tf_names["keras.losses"]
+    assert "mean_squared_error" in tables.KERAS_LOSSES_NAMES
+    assert "mse" in tf_names["keras.metrics"] and "RandomHeight" in tf_names["keras.layers"]
+    assert "text" in tf_names["keras.preprocessing"] and "text" not in tables.KERAS_PREPROCESSING_NAMES
+    assert "get_session" not in tf_names["keras.backend"] and "int_shape" in tf_names["keras.backend"]

@@ -205,6 +205,8 @@ def _keyword_named(d: Diagnostic, keys: list[str], kind: str) -> str:
 # ------------------------------------------------------------------ API findings
 def _keras_name(d: Diagnostic, event: KerasName) -> Recipe:
     module, _, name = event.path.rpartition(".")
+    if keras_api.namespace(event.written) == keras_api.TF_KERAS:
+        module = "tensorflow." + module  # looked up where the script takes it from: tf.keras
     return {"action": "missing_attribute", "path": module, "name": name}
 
 

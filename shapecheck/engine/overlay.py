@@ -44,8 +44,8 @@ ArithmeticHandler = Callable[["Interpreter", cst.BaseBinaryOp, Value, Value], Va
 """``left op right`` where either side is of the registered type."""
 Canonicalizer = Callable[[str], str]
 """Maps a dotted path to the library's canonical spelling (``tensorflow.keras.layers`` -> ``keras.layers``)."""
-NameObserver = Callable[["Interpreter", str, cst.CSTNode], None]
-"""Told of every dotted path the script names (imports and attribute chains)."""
+NameObserver = Callable[["Interpreter", str, cst.CSTNode, str], None]
+"""Told of every dotted path the script names (imports and attribute chains): canonical path, node, written path."""
 ClassKind = Callable[[list[Value]], Optional[str]]
 """What a class deriving from these bases is to a library (``"model"``, ``"layer"``), or None."""
 InstanceMethod = Callable[["Interpreter", Any, str, cst.Call, "Scope"], Optional[Value]]
@@ -68,7 +68,7 @@ class Overlays:
         self.name_observers: list[NameObserver] = []
         self.class_kinds: list[ClassKind] = []
         self.instance_methods: list[InstanceMethod] = []
-        self.star_names: dict[str, tuple[str, ...]] = {}
+        self.star_names: dict[str, tuple[str, ...]] = {}  # by canonical or written module path
 
     # ------------------------------------------------------------ registering
     def call(self, *prefixes: str) -> Callable[[CallHandler], CallHandler]:
@@ -127,10 +127,10 @@ class Overlays:
             path = fn(path)
         return path
 
-    def observe_name(self, interp: "Interpreter", path: str, node: cst.CSTNode) -> None:
-        """Tell the overlays the script names ``path`` at ``node``."""
+    def observe_name(self, interp: "Interpreter", path: str, node: cst.CSTNode, written: str) -> None:
+        """Tell the overlays the script names ``path`` (spelled ``written``) at ``node``."""
         for fn in self.name_observers:
-            fn(interp, path, node)
+            fn(interp, path, node, written)
 
     def class_kind(self, bases: list[Value]) -> Optional[str]:
         """What a library makes of a class with these bases (first overlay that knows)."""

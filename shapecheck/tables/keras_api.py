@@ -4,6 +4,13 @@
 uses this to decide how a call behaves.  Paths through TensorFlow are first
 canonicalised: ``tensorflow.keras.layers.Dense`` is ``keras.layers.Dense``.
 Removed Keras 2 names that tutorials still use live in :data:`REMOVED`.
+
+A name is checked against the namespace it was *written* in: under
+TensorFlow >= 2.16 ``tf.keras`` is Keras 3's compatibility namespace, which
+keeps names plain ``keras`` dropped (``tf.keras.losses.mae``), so a path
+spelled through ``tensorflow.keras`` is looked up in
+:data:`TF_MODULE_NAMES` and one spelled through ``keras`` in
+:data:`MODULE_NAMES` (see :func:`namespace`).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from shapecheck.tables import keras_tables as T
+from shapecheck.tables import tf_keras_names
 
 _PREFIXES = (
     ("tensorflow.keras", "keras"),
@@ -42,7 +50,20 @@ MODULE_NAMES: dict[str, frozenset[str]] = {
     "keras.metrics": T.KERAS_METRICS_NAMES,
     "keras.callbacks": T.KERAS_CALLBACKS_NAMES,
     "keras.utils": T.KERAS_UTILS_NAMES,
+    "keras.backend": T.KERAS_BACKEND_NAMES,
+    "keras.preprocessing": T.KERAS_PREPROCESSING_NAMES,
+    "keras.preprocessing.sequence": T.KERAS_PREPROCESSING_SEQUENCE_NAMES,
+    "keras.preprocessing.image": T.KERAS_PREPROCESSING_IMAGE_NAMES,
+    "keras.wrappers": T.KERAS_WRAPPERS_NAMES,
 }
+"""Canonical module path -> the names plain ``keras`` (Keras 3) has there."""
+
+TF_MODULE_NAMES: dict[str, frozenset[str]] = tf_keras_names.TF_KERAS_MODULE_NAMES
+"""The same for ``tf.keras`` / ``tensorflow.keras`` as TensorFlow exposes it."""
+
+KERAS = "keras"
+TF_KERAS = "tf.keras"
+_TF_PREFIXES = ("tensorflow.keras", "tf_keras")
 
 LAYER_FUNCTION_CLASSES = {
     "concatenate": "Concatenate",
@@ -167,10 +188,26 @@ def classify(path: str) -> Optional[Symbol]:
     return Symbol("other", name)
 
 
-def missing_attribute(path: str) -> Optional[str]:
-    """The missing name when ``path`` is ``module.name`` of a Keras module that lacks it."""
+def namespace(written: str) -> str:
+    """:data:`TF_KERAS` for a path written through ``tensorflow.keras``, else :data:`KERAS`."""
+    for prefix in _TF_PREFIXES:
+        if written == prefix or written.startswith(prefix + "."):
+            return TF_KERAS
+    return KERAS
+
+
+def module_names(module: str, space: str = KERAS) -> Optional[frozenset[str]]:
+    """The names canonical ``module`` has in namespace ``space`` (None: not a tabled module)."""
+    return (TF_MODULE_NAMES if space == TF_KERAS else MODULE_NAMES).get(module)
+
+
+def missing_attribute(path: str, space: str = KERAS) -> Optional[str]:
+    """The missing name when ``path`` is ``module.name`` of a Keras module that lacks it.
+
+    ``path`` is canonical; ``space`` is the namespace it was written in.
+    """
     module, _, name = path.rpartition(".")
-    names = MODULE_NAMES.get(module)
+    names = module_names(module, space)
     if names is None or name.startswith("_") or name in names:
         return None
     return name

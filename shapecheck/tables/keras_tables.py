@@ -2244,6 +2244,54 @@ KERAS_UTILS_NAMES: frozenset[str] = frozenset({
     "unpack_x_y_sample_weight",
 })
 
+# Public names of keras.backend.
+KERAS_BACKEND_NAMES: frozenset[str] = frozenset({
+    "backend",
+    "clear_session",
+    "epsilon",
+    "floatx",
+    "get_uid",
+    "image_data_format",
+    "is_float_dtype",
+    "is_int_dtype",
+    "is_keras_tensor",
+    "result_type",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+    "standardize_dtype",
+})
+
+# Public names of keras.preprocessing.
+KERAS_PREPROCESSING_NAMES: frozenset[str] = frozenset({
+    "image",
+    "image_dataset_from_directory",
+    "sequence",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+})
+
+# Public names of keras.preprocessing.sequence.
+KERAS_PREPROCESSING_SEQUENCE_NAMES: frozenset[str] = frozenset({
+    "pad_sequences",
+})
+
+# Public names of keras.preprocessing.image.
+KERAS_PREPROCESSING_IMAGE_NAMES: frozenset[str] = frozenset({
+    "array_to_img",
+    "img_to_array",
+    "load_img",
+    "save_img",
+    "smart_resize",
+})
+
+# Public names of keras.wrappers.
+KERAS_WRAPPERS_NAMES: frozenset[str] = frozenset({
+    "SKLearnClassifier",
+    "SKLearnRegressor",
+    "SKLearnTransformer",
+})
+
 # Public attributes of keras.Model.
 MODEL_ATTRIBUTES: frozenset[str] = frozenset({
     "add_loss",
