@@ -74,26 +74,29 @@ def differential(cases: int, hidden: int, seed: int) -> tuple[dict[str, Counter[
                 p = 0.0 if i < cases else 0.35
                 kind, detail = run(keras, case, rng, p)
                 stats[name][kind if not p else f"hidden_{kind}"] += 1
+                if detail == "both raise" and not p:
+                    stats[name]["both_raise"] += 1
                 if detail and kind not in ("agree", "unknown"):
                     details[kind].append(detail)
     return stats, details
 
 
 def report(stats: dict[str, Counter[str]]) -> str:
-    """A per-op table: cases, agreement, unknown answers, misses, failures."""
-    lines = [f"{'op':<18}{'cases':>6}{'agree':>7}{'unknown':>8}{'miss':>6}{'fail':>6}"]
+    """A per-op table: cases, Keras raising, agreement, unknown answers, misses, failures."""
+    lines = [f"{'op':<18}{'cases':>6}{'raise':>6}{'agree':>7}{'unknown':>8}{'miss':>6}{'fail':>6}"]
     total: Counter[str] = Counter()
     for name in sorted(stats):
         c = stats[name]
         total.update(c)
-        plain = sum(v for k, v in c.items() if not k.startswith("hidden_"))
+        plain = sum(v for k, v in c.items() if not k.startswith("hidden_") and k != "both_raise")
         fail = sum(c[k] + c[f"hidden_{k}"] for k in FAILING)
-        lines.append(f"{name:<18}{plain:>6}{c['agree'] / max(plain, 1):>7.1%}{c['unknown']:>8}"
+        lines.append(f"{name:<18}{plain:>6}{c['both_raise']:>6}{c['agree'] / max(plain, 1):>7.1%}{c['unknown']:>8}"
                      f"{c['miss']:>6}{fail:>6}")
-    plain = sum(v for k, v in total.items() if not k.startswith("hidden_"))
-    lines.append(f"total: {plain} plain cases over {len(stats)} ops, agreement "
-                 f"{total['agree']}/{plain} ({total['agree'] / max(plain, 1):.2%}); "
-                 f"hidden-dim cases {sum(total.values()) - plain}; outcomes {dict(total)}")
+    plain = sum(v for k, v in total.items() if not k.startswith("hidden_") and k != "both_raise")
+    lines.append(f"total: {plain} plain cases over {len(stats)} ops (Keras raising on "
+                 f"{total['both_raise']}), agreement {total['agree']}/{plain} "
+                 f"({total['agree'] / max(plain, 1):.2%}); hidden-dim cases "
+                 f"{sum(total.values()) - plain - total['both_raise']}; outcomes {dict(total)}")
     return "\n".join(lines)
 
 
