@@ -10,6 +10,13 @@ of the misses ("don't know" answers where Keras raises).
     python bench/ops_differential.py --cases 60 --hidden 25 --seed 1
 
 Exit status 1 if any case fails.
+
+Last run (Keras 3.15.1, tensorflow backend, defaults: seed 1, 60 + 25 cases
+for each of 156 ops): 13,260 cases in 1.2 s of Keras; plain 9,360 with Keras
+raising on 982, agreement 9,360/9,360; hidden-dim 3,900 (1,947 agree, 1,884
+right but partly unknown, 69 misses where Keras raises); 0 false alarms,
+0 wrong, 0 crashes, 0 confident misses.  Seed 7 at 100 + 40 a op: 21,840
+cases, plain agreement 15,600/15,600 (Keras raising on 1,685), 0 failures.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     stats, details = differential(args.cases, args.hidden, args.seed)
     elapsed = time.perf_counter() - start
     print(report(stats))
-    total = sum(sum(c.values()) for c in stats.values())
+    total = sum(sum(v for k, v in c.items() if k != "both_raise") for c in stats.values())
     print(f"{total} cases in {elapsed:.1f} s")
     failed = 0
     for kind in FAILING:

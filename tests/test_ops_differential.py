@@ -20,9 +20,13 @@ against ``KerasTensor.__getitem__``; Python operators against
 (``bench/ops_differential.py`` runs more cases).  SHAPECHECK_OPS_SEED and
 SHAPECHECK_OPS_CASES draw other or more cases.
 
-Last run (Keras 3.15.1, tensorflow backend, default seed, 40 cases an op plus
-15 hidden, 156 ops): see the report printed by ``-k summary``; 0 false
-alarms, 0 wrong, 0 crashes, 0 confident misses.
+Last run (Keras 3.15.1, tensorflow backend, default seed, 40 plain and 15
+hidden-dim cases for each of 156 ops, about 7 s): 6,240 plain cases with
+Keras raising on 677, agreement 6,240/6,240; 2,340 hidden-dim cases, 54 of
+them misses (Keras raises, the table could not know); 0 false alarms, 0
+wrong, 0 crashes, 0 confident misses.  Known gap, as Keras itself: einsum
+does not compare the sizes of a contracted letter (``ij,jk`` with j = 3 and
+4 builds), so neither does the table.
 """
 
 from __future__ import annotations
