@@ -21,6 +21,7 @@ class NonexistentKerasNameRule(Rule):
 
     code = "SC303"
     name = "nonexistent-keras-name"
+    api_probe = True
     summary = "A name that does not exist in the Keras module it is taken from"
     what = """
 Checks names taken from `keras`, `keras.layers`, `keras.models`,

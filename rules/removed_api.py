@@ -32,6 +32,7 @@ class RemovedApiRule(Rule):
     code = "SC301"
     name = "removed-api"
     fixable = True
+    api_probe = True
     summary = "A Keras API that no longer exists in Keras 3"
     what = """
 Reports APIs that tutorials still show but Keras 3 removed: `fit_generator`,

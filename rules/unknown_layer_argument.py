@@ -17,6 +17,7 @@ class UnknownLayerArgumentRule(Rule):
 
     code = "SC302"
     name = "unknown-layer-argument"
+    api_probe = True
     summary = "A layer is given a keyword argument it does not accept"
     what = """
 Checks every keyword argument of a Keras layer constructor against the

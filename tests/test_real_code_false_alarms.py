@@ -45,6 +45,62 @@ CLEAN = {
         from tensorflow.keras.losses import *
         loss = mae
         """,
+    # Guards: code under a feature or version check targets some version, maybe not this one.
+    "hasattr_if": """
+        from keras import optimizers
+        if hasattr(optimizers, "optimizer_from_config"):
+            opt = optimizers.optimizer_from_config({})
+        """,
+    "hasattr_and": """
+        import tensorflow as tf
+        opt = tf.keras.optimizers.Adam()
+        if hasattr(tf.keras.optimizers, "experimental") and isinstance(opt, tf.keras.optimizers.experimental.Optimizer):
+            pass
+        """,
+    "hasattr_ifexp": """
+        import keras
+        Norm = keras.layers.GroupNorm if hasattr(keras.layers, "GroupNorm") else keras.layers.LayerNormalization
+        """,
+    "getattr_default": """
+        import keras
+        if getattr(keras.layers, "experimental", None) is not None:
+            flip = keras.layers.experimental.preprocessing.RandomFlip()
+        """,
+    "version_string_compare": """
+        import tensorflow as tf
+        if tf.__version__ < "2.0":
+            sess = tf.keras.backend.get_session()
+        """,
+    "version_variable": """
+        import keras
+        keras_2 = int(keras.__version__.split(".")[0]) > 1
+        def dense(units):
+            if keras_2:
+                return keras.layers.Dense(units, kernel_initializer="glorot_uniform")
+            return keras.layers.Dense(units, init="glorot_uniform")
+        def norm():
+            if not keras_2:
+                return keras.layers.BatchNormalization(mode=0)
+            return keras.layers.BatchNormalization()
+        """,
+    "version_parse": """
+        import keras
+        from packaging import version
+        if version.parse(keras.__version__) < version.parse("3.0"):
+            model_fit = keras.Model.fit_generator
+        """,
+    "sys_version_info": """
+        import sys
+        import keras
+        if sys.version_info < (3, 0):
+            merged = keras.layers.merge
+        """,
+    "try_except_import": """
+        try:
+            from keras.layers.experimental.preprocessing import RandomFlip
+        except (ImportError, ModuleNotFoundError):
+            from keras.layers import RandomFlip
+        """,
 }
 
 FLAGGED = {
@@ -58,6 +114,18 @@ FLAGGED = {
         import tensorflow as tf
         loss = tf.keras.losses.mean_squared_error
         """, ["SC303:error"]),
+    # The same names outside a guard are still reported...
+    "unguarded_removed_keyword": ("""
+        import keras
+        layer = keras.layers.Dense(4, init="glorot_uniform")
+        """, ["SC301:error"]),
+    # ...and the shapes under a guard are still checked.
+    "shape_under_hasattr": ("""
+        import keras
+        if hasattr(keras.layers, "Reshape"):
+            x = keras.Input((10,))
+            y = keras.layers.Reshape((3, 4))(x)
+        """, ["SC107:error"]),
 }
 
 

@@ -77,6 +77,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
             handler(context, event)
 
     interpreter = Interpreter(module, emit)
+    context.probing = lambda: interpreter.probing > 0
     interpreter.run()
     context.current_event = None
     for rule in rules:

@@ -58,6 +58,9 @@ class Context:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.current_event: Any = None
+        # True while the interpreter runs code under a feature or version check
+        # (set by the checker); findings of ``api_probe`` rules are dropped there.
+        self.probing: Callable[[], bool] = lambda: False
 
     def report(
         self,
@@ -76,7 +79,8 @@ class Context:
         :meth:`Rule.finish`, once the whole file has been seen).
         """
         finding = Finding(rule, node, message, list(notes), list(refs), self.current_event, fix)
-        self.findings.append(finding)
+        if not (rule.api_probe and self.probing()):
+            self.findings.append(finding)
         return finding
 
 
@@ -95,6 +99,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     # Opt-in rules run only when selected by their exact code or name.
     opt_in: ClassVar[bool] = False
+    # API rules say a name or argument does not exist in this Keras; code under
+    # a feature or version check (``if hasattr(...)``) may target another one.
+    api_probe: ClassVar[bool] = False
 
     def finish(self, ctx: Context) -> None:
         """Called once after the interpreter has walked the whole file (default: nothing)."""

@@ -107,22 +107,15 @@ def eval(self: Interpreter, node: cst.BaseExpression, scope: Scope) -> Value:
         return self.unaryop(node.operator, self.eval(node.expression, scope))
     if isinstance(node, cst.Comparison):
         return self.compare(node, scope)
-    if isinstance(node, cst.BooleanOperation):
-        left = self.eval(node.left, scope)
-        t = truth(left)
-        if t is None:
-            self.eval(node.right, scope)
-            return UNKNOWN_VALUE
-        if isinstance(node.operator, cst.And):
-            return self.eval(node.right, scope) if t else left
-        return left if t else self.eval(node.right, scope)
-    if isinstance(node, cst.IfExp):
-        t = truth(self.eval(node.test, scope))
-        if t is None:
-            self.eval(node.body, scope)
-            self.eval(node.orelse, scope)
-            return UNKNOWN_VALUE
-        return self.eval(node.body if t else node.orelse, scope)
+    if isinstance(node, (cst.BooleanOperation, cst.IfExp)) and self.is_probe(
+            node.left if isinstance(node, cst.BooleanOperation) else node.test):
+        self.probing += 1  # ``hasattr(m, "x") and m.x``, ``m.x if hasattr(m, "x") else y``
+        try:
+            return _eval_branching(self, node, scope)
+        finally:
+            self.probing -= 1
+    if isinstance(node, (cst.BooleanOperation, cst.IfExp)):
+        return _eval_branching(self, node, scope)
     if isinstance(node, cst.Subscript):
         return self.subscript(node, scope)
     if isinstance(node, cst.Lambda):
@@ -134,6 +127,25 @@ def eval(self: Interpreter, node: cst.BaseExpression, scope: Scope) -> Value:
         self.assign(node.target, value, scope)
         return value
     return UNKNOWN_VALUE
+
+
+def _eval_branching(self: Interpreter, node: cst.BooleanOperation | cst.IfExp, scope: Scope) -> Value:
+    """``a and b``, ``a or b``, ``b if a else c``: the side a known ``a`` selects, else both."""
+    if isinstance(node, cst.BooleanOperation):
+        left = self.eval(node.left, scope)
+        t = truth(left)
+        if t is None:
+            self.eval(node.right, scope)
+            return UNKNOWN_VALUE
+        if isinstance(node.operator, cst.And):
+            return self.eval(node.right, scope) if t else left
+        return left if t else self.eval(node.right, scope)
+    t = truth(self.eval(node.test, scope))
+    if t is None:
+        self.eval(node.body, scope)
+        self.eval(node.orelse, scope)
+        return UNKNOWN_VALUE
+    return self.eval(node.body if t else node.orelse, scope)
 
 
 def eval_literal(self: Interpreter, node: cst.BaseExpression) -> Value:

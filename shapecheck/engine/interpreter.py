@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import libcst as cst
 
-from shapecheck.engine import calls, expressions, overlay
+from shapecheck.engine import calls, expressions, guards, overlay
 from shapecheck.engine.scope import (
     MAX_STATEMENT_STEPS,
     MAX_STEPS,
@@ -80,6 +80,9 @@ class Interpreter:
         self.generators: list[GeneratorFrame] = []
         self.speculating = 0
         self.guarded = 0  # inside ``try: ... except ImportError`` (or AttributeError)
+        self.probing = 0  # under a feature or version check (``if hasattr(...)``, ``if tf.__version__ ...``)
+        self.probe_names = guards.version_names(module)
+        self._probes: dict[int, bool] = {}  # keyed by node id, like generator_cache
         self.eager = 0  # inside code that runs on real tensors (a Keras layer's ``call``, a ``tf.function``)
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
@@ -182,9 +185,21 @@ class Interpreter:
 
     # -------------------------------------------------------------- statements
     def exec_block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
-        """Run a sequence of statements."""
-        for stmt in body:
-            self.exec_stmt(stmt, scope)
+        """Run a sequence of statements.
+
+        After ``if <feature or version check>: return ...`` the rest of the
+        block is that check's other branch, so it runs with :attr:`probing` set.
+        """
+        probed = 0
+        try:
+            for stmt in body:
+                self.exec_stmt(stmt, scope)
+                if isinstance(stmt, cst.If) and stmt.orelse is None and guards.leaves_block(stmt.body) \
+                        and self.is_probe(stmt.test):
+                    probed += 1
+                    self.probing += 1
+        finally:
+            self.probing -= probed
 
     def exec_suite(self, suite: cst.BaseSuite, scope: Scope) -> None:
         """Run an indented block or a one-line suite."""
@@ -277,8 +292,27 @@ class Interpreter:
             raise FunctionReturn(UNKNOWN_VALUE)
         self.speculate([stmt.body] + ([stmt.orelse.body] if stmt.orelse else []), scope, stmt)
 
+    def is_probe(self, test: cst.BaseExpression) -> bool:
+        """Whether a condition checks for a feature or a version (see :mod:`guards`)."""
+        known = self._probes.get(id(test))
+        if known is None:
+            known = self._probes[id(test)] = guards.is_probe(test, self.probe_names)
+        return known
+
     def exec_if(self, stmt: cst.If, scope: Scope) -> None:
-        """Take the branch a known condition selects; speculate on unknown ones."""
+        """Take the branch a known condition selects; speculate on unknown ones.
+
+        Under a feature or version check, both the test and the branches run
+        with :attr:`probing` set: the API they use may belong to another version.
+        """
+        probe = self.is_probe(stmt.test)
+        self.probing += probe
+        try:
+            self._exec_if(stmt, scope)
+        finally:
+            self.probing -= probe
+
+    def _exec_if(self, stmt: cst.If, scope: Scope) -> None:
         cond = truth(self.eval(stmt.test, scope))
         if cond is True:
             self.exec_suite(stmt.body, scope)
@@ -514,7 +548,7 @@ class Interpreter:
 
     def observe_name(self, path: str, node: cst.CSTNode, written: str = "") -> None:
         """Tell the overlays the script names ``path``, spelled ``written`` (outside a guard that probes for it)."""
-        if not self.guarded:
+        if not self.guarded and not self.probing:
             self.overlays.observe_name(self, path, node, written or path)
 
 

@@ -1,0 +1,97 @@
+"""Conditions that probe the environment: a feature check or a version check.
+
+``if hasattr(tf.keras.optimizers, "experimental"): ...``, ``if
+getattr(layers, "RandomFlip", None): ...``, ``if tf.__version__ >= "2.4":
+...`` and ``if keras_2: ...`` (where ``keras_2`` was computed from
+``keras.__version__``) choose code by what the installed library has.  The
+code under such a condition is written for some version, not necessarily
+this one, so a name or argument it uses that this version lacks is not a
+mistake.  The interpreter still runs that code (its shapes are checked); it
+only tells the rules that it is probing (:attr:`Interpreter.probing`).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+_PROBE_CALLS = frozenset({"hasattr", "getattr"})
+_VERSION_NAMES = frozenset({
+    "__version__", "version_info", "VERSION", "LooseVersion", "StrictVersion", "parse_version",
+})
+
+
+def _mentions(node: cst.CSTNode, names: frozenset[str] | set[str]) -> bool:
+    """True when ``node`` probes: calls hasattr/getattr, reads a version, or names one of ``names``."""
+    found = False
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            nonlocal found
+            func = n.func
+            if isinstance(func, cst.Name) and func.value in _PROBE_CALLS:
+                found = True
+            if isinstance(func, cst.Attribute) and func.attr.value == "parse" and _is_version_module(func.value):
+                found = True  # version.parse(...), packaging.version.parse(...)
+
+        def visit_Name(self, n: cst.Name) -> None:
+            nonlocal found
+            if n.value in _VERSION_NAMES or n.value in names:
+                found = True
+
+        def visit_Lambda(self, n: cst.Lambda) -> bool:
+            return False
+
+    node.visit(Visitor())
+    return found
+
+
+def _is_version_module(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == "version"
+    return isinstance(node, cst.Attribute) and node.attr.value == "version"
+
+
+def version_names(module: cst.Module) -> set[str]:
+    """Names the module assigns from a version or feature probe (``keras_2 = keras.__version__ > "2"``).
+
+    Syntactic and scope-blind on purpose: a name once assigned a probe is a
+    probe everywhere (a false "probing" only silences API findings there).
+    """
+    assigns: list[tuple[list[str], cst.BaseExpression]] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Assign(self, n: cst.Assign) -> None:
+            names = [t.target.value for t in n.targets if isinstance(t.target, cst.Name)]
+            if names:
+                assigns.append((names, n.value))
+
+        def visit_AnnAssign(self, n: cst.AnnAssign) -> None:
+            if isinstance(n.target, cst.Name) and n.value is not None:
+                assigns.append(([n.target.value], n.value))
+
+    module.visit(Collect())
+    found: set[str] = set()
+    changed = True
+    while changed:  # keras_2 = ...__version__...; new_api = keras_2 and x
+        changed = False
+        for names, value in assigns:
+            if not set(names) <= found and _mentions(value, found):
+                found.update(names)
+                changed = True
+    return found
+
+
+def is_probe(test: cst.BaseExpression, names: set[str]) -> bool:
+    """True when the condition ``test`` checks for a feature or a version."""
+    return _mentions(test, names)
+
+
+def leaves_block(suite: cst.BaseSuite) -> bool:
+    """True when a suite always ends in ``return``, ``raise``, ``continue`` or ``break``."""
+    body = suite.body
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else last
+    return isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break))
