@@ -36,6 +36,7 @@ from shapecheck.engine.values import (
     Value,
     literal,
 )
+from shapecheck.overlays.keras_legacy import read_legacy
 from shapecheck.overlays.keras_names import kind
 from shapecheck.overlays.lambdas import moves_batch_axis
 from shapecheck.shapes import catalog
@@ -129,6 +130,7 @@ def create_layer(interp: Interpreter, kind: str, args: Arguments, node: cst.Call
         else:
             extras[key] = value
             arg_nodes[key] = args.keyword_nodes[key]
+    understood = read_legacy(kind, args, names, values, arg_nodes, unknown_keywords) if unknown_keywords else set()
     for name, default in params:
         if name in values:
             continue
@@ -151,7 +153,7 @@ def create_layer(interp: Interpreter, kind: str, args: Arguments, node: cst.Call
         or (isinstance(args.positional[0], Seq) and any(isinstance(v, Tensor) for v in args.positional[0].items))
     ):
         layer.broken = True
-    if unknown_keywords or extra_positional:
+    if any(key not in understood for key, _ in unknown_keywords) or extra_positional:
         layer.broken = True
     return layer
 

@@ -16,6 +16,7 @@ from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.events import Compiled, DataFed, IdentifierString, KerasCallKeywords
 from shapecheck.engine.values import UNKNOWN_VALUE, Const, KerasObject, Model, Seq, Value, literal
 from shapecheck.overlays.keras_data import as_data
+from shapecheck.overlays.keras_legacy import fit_keywords
 from shapecheck.overlays.keras_names import kind
 
 if TYPE_CHECKING:
@@ -71,4 +72,4 @@ def feed(interp: Interpreter, model: Model, method: str, args: Arguments, node: 
     takes_y = not method.startswith("predict")
     y = (pos[1] if len(pos) > 1 else kw.get("y")) if takes_y else None
     interp.emit(DataFed(model, method, as_data(interp, x), as_data(interp, y) if y is not None else None,
-                             node, dict(kw)))
+                             node, fit_keywords(kw)))

@@ -4,7 +4,9 @@ A CSV's columns are never guessed: ``pd.read_csv`` (and the other readers)
 make a DataFrame of unknown rows and columns.  Columns become known by
 selection: ``df[["a", "b"]]`` (two columns), ``df.iloc[:, 1:5]`` (a literal
 slice with non-negative bounds, or any literal slice of a frame whose
-column count is known), ``df.iloc[:, [0, 2]]``; ``df["a"]`` and
+column count is known: ``stop - start`` columns, assuming the slice lies
+within the frame, since pandas silently shortens one that runs past the
+last column), ``df.iloc[:, [0, 2]]``; ``df["a"]`` and
 ``df.iloc[:, 0]`` are Series.  ``.values``/``.to_numpy()`` give the array
 (rows, columns); ``pd.get_dummies`` keeps the rows and makes the columns
 unknown; ``pd.DataFrame(array)`` keeps the array's shape.
