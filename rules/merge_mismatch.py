@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapecheck.engine.events import ShapeProblem
+from shapecheck.engine.events import OpProblem, ShapeProblem
 from shapecheck.engine.provenance import source_note
 from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import MergeMismatch
@@ -34,6 +34,16 @@ a = keras.Input(shape=(10, 4))
 b = keras.Input(shape=(10, 6))
 merged = layers.concatenate([a, b], axis=-1)
 """,
+        """
+import keras
+from keras import layers
+
+sequence = keras.Input(shape=(20, 16))
+mask = keras.Input(shape=(20, 1))
+masked = sequence * mask
+last_step = masked[:, -1, :]
+outputs = layers.Dense(1)(keras.ops.concatenate([last_step, keras.ops.mean(masked, axis=1)], axis=-1))
+""",
     ]
     INVALID = [
         Invalid(
@@ -56,6 +66,15 @@ b = keras.Input(shape=(4,))
 total = layers.Add()([a, b])
 """
         ),
+        Invalid(
+            """
+import keras
+
+a = keras.Input(shape=(20, 16))
+b = keras.Input(shape=(20, 15))
+total = a + b
+"""
+        ),
     ]
 
     def on_shape_problem(self, ctx: Context, event: ShapeProblem) -> None:
@@ -64,3 +83,10 @@ total = layers.Add()([a, b])
             return
         notes = [n for n in (source_note(t) for t in event.inputs) if n]
         ctx.report(self, event.node, f"`{event.layer.kind}` {event.error.message}", notes)
+
+    def on_op_problem(self, ctx: Context, event: OpProblem) -> None:
+        """Report a ``keras.ops`` call, tensor operator or index that Keras rejects on these shapes."""
+        if not isinstance(event.error, MergeMismatch):
+            return
+        notes = [n for n in (source_note(t) for t in event.inputs) if n]
+        ctx.report(self, event.node, f"`{event.op}` {event.error.message}", notes)

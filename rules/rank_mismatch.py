@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shapecheck.engine.events import ShapeProblem
-from shapecheck.engine.provenance import input_notes
+from shapecheck.engine.events import OpProblem, ShapeProblem
+from shapecheck.engine.provenance import input_notes, source_note
 from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import RankMismatch
 
@@ -70,3 +70,10 @@ y = Conv2D(8, (3, 3))(x)
             return
         notes = input_notes(event.inputs, error.input_index)
         ctx.report(self, event.node, f"`{event.layer.kind}` {error.message}", notes)
+
+    def on_op_problem(self, ctx: Context, event: OpProblem) -> None:
+        """Report a ``keras.ops`` call, tensor operator or index that Keras rejects on these shapes."""
+        if not isinstance(event.error, RankMismatch):
+            return
+        notes = [n for n in (source_note(t) for t in event.inputs) if n]
+        ctx.report(self, event.node, f"`{event.op}` {event.error.message}", notes)

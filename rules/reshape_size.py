@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shapecheck.engine.events import ShapeProblem
-from shapecheck.engine.provenance import input_notes
+from shapecheck.engine.events import OpProblem, ShapeProblem
+from shapecheck.engine.provenance import input_notes, source_note
 from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.errors import BadConfig, ReshapeMismatch
 
@@ -55,3 +55,10 @@ model = keras.Sequential([
             return
         notes = input_notes(event.inputs)
         ctx.report(self, event.node, f"`Reshape` {event.error.message}", notes)
+
+    def on_op_problem(self, ctx: Context, event: OpProblem) -> None:
+        """Report a ``keras.ops`` call, tensor operator or index that Keras rejects on these shapes."""
+        if not isinstance(event.error, ReshapeMismatch):
+            return
+        notes = [n for n in (source_note(t) for t in event.inputs) if n]
+        ctx.report(self, event.node, f"`{event.op}` {event.error.message}", notes)

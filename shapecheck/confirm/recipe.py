@@ -40,11 +40,14 @@ from shapecheck.engine.events import (
     LayerCreated,
     MethodCalled,
     NonTensorInput,
+    OpProblem,
     ShapeArgument,
     ShapeProblem,
+    TensorflowCall,
 )
 from shapecheck.shapes.dims import UNKNOWN, is_known
 from shapecheck.engine.values import Array, Generator, Layer, Model, Seq, Tensor, Value, literal
+from shapecheck.confirm.recipe_ops import op_problem, tensorflow_call
 from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input
 from shapecheck.confirm.protocol import Recipe
 
@@ -383,6 +386,8 @@ _BUILDERS: dict[type, Callable[[Diagnostic, Any], Optional[Recipe]]] = {
     ShapeArgument: _shape_argument,
     Compiled: _compiled,
     DataFed: _data_fed,
+    OpProblem: op_problem,
+    TensorflowCall: tensorflow_call,
 }
 
 

@@ -9,7 +9,7 @@ computed later, only for what is reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -27,6 +27,22 @@ class ShapeProblem:
     node: cst.CSTNode
 
     name = "shape_problem"
+
+
+@dataclass
+class OpProblem:
+    """A ``keras.ops`` function, a tensor operator or an index that Keras rejects on these shapes."""
+
+    op: str  # as the script wrote it: "keras.ops.concatenate", "+", "[...]", ".reshape"
+    inputs: list[Tensor]
+    error: ShapeContradiction
+    node: cst.CSTNode
+    kind: str = "op"  # "op" (keras.ops.<name>), "operator", "index" or "method"
+    function: str = ""  # the op's name, the operator's symbol or the method's name
+    positional: list[Any] = field(default_factory=list)  # the call's values (a key's parts, for "index")
+    keywords: dict[str, Any] = field(default_factory=dict)
+
+    name = "op_problem"
 
 
 @dataclass
@@ -101,6 +117,8 @@ class TensorflowCall:
     path: str
     node: cst.Call
     tensors: int  # how many of its arguments are Keras tensors
+    positional: list[Any] = field(default_factory=list)
+    keywords: dict[str, Any] = field(default_factory=dict)
 
     name = "tensorflow_call"
 

@@ -309,28 +309,3 @@ def tensor_attribute(interp: Interpreter, tensor: Any, attr: str) -> Value:
             return UNKNOWN_VALUE
         return Seq([dim_value(d) for d in tensor.shape.dims])
     return UNKNOWN_VALUE
-
-
-@OVERLAYS.subscript(Tensor)
-def tensor_subscript(interp: Interpreter, tensor: Any, node: cst.Subscript, scope: Scope) -> Value:
-    """Indexing a tensor gives a tensor (of unknown shape, for now)."""
-    for element in node.slice:
-        interp.eval_slice_part(element.slice, scope)
-    return Tensor(Shape.unknown(), node=node)
-
-
-@OVERLAYS.method(Tensor)
-def tensor_method(interp: Interpreter, tensor: Any, method: str, args: Arguments, node: cst.Call,
-                  method_node: cst.CSTNode) -> Value:
-    """A tensor's methods: unknown results."""
-    return UNKNOWN_VALUE
-
-
-@OVERLAYS.operator(Tensor)
-def tensor_arithmetic(interp: Interpreter, op: cst.BaseBinaryOp, left: Value, right: Value) -> Value:
-    """``x * 2`` keeps x's shape; tensor-with-tensor arithmetic broadcasts (unknown here)."""
-    if isinstance(left, Tensor) and isinstance(right, Const):
-        return Tensor(left.shape)
-    if isinstance(right, Tensor) and isinstance(left, Const):
-        return Tensor(right.shape)
-    return Tensor(Shape.unknown())

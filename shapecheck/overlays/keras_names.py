@@ -79,7 +79,7 @@ def call_keras(interp: Interpreter, path: str, args: Arguments, node: cst.Call) 
         tensors = _keras_tensors(args)
         if path.startswith("tensorflow.") and tensors:
             if not interp.eager and _converts_its_inputs(path):
-                interp.emit(TensorflowCall(path, node, tensors))
+                interp.emit(TensorflowCall(path, node, tensors, list(args.positional), dict(args.keywords)))
             return Tensor(Shape.unknown(), node=node)
         forget(args.values())
         return UNKNOWN_VALUE
