@@ -11,6 +11,7 @@ culprit.
 from __future__ import annotations
 
 import fnmatch
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
@@ -19,10 +20,10 @@ from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.registry import all_rules, select
 from shapecheck.checking.rule import Rule
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ImportError:  # Python 3.10: the same parser, as the `tomli` package
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10: the same parser, as the `tomli` package
+    import tomli as tomllib
 
 if TYPE_CHECKING:
     from shapecheck.checking.checker import Settings
