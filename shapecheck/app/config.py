@@ -11,7 +11,6 @@ culprit.
 from __future__ import annotations
 
 import fnmatch
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
@@ -20,10 +19,10 @@ from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.registry import all_rules, select
 from shapecheck.checking.rule import Rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, as the `tomli` package
-    import tomli as tomllib
+try:
+    import tomllib  # type: ignore[import-not-found, unused-ignore]  # (mypy targets 3.10)
+except ImportError:  # Python 3.10: the same parser, as the `tomli` package
+    import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
 
 if TYPE_CHECKING:
     from shapecheck.checking.checker import Settings
