@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from shapecheck.checking.rule import Context, Invalid, Rule
+from typing import Optional
+
+import libcst as cst
+
+from shapecheck.checking.rule import Context, FixSpec, Invalid, Rule
 from shapecheck.engine.events import TensorflowCall
+from shapecheck.tables.tf_to_keras_ops import TF_TO_KERAS_OPS, keras_call_for
 
 
 class TensorflowOnKerasTensorRule(Rule):
     """Report a TensorFlow function applied to a symbolic Keras tensor while a Functional model is built."""
 
     code = "SC304"
+    fixable = True
     name = "tf-function-on-keras-tensor"
     summary = "A TensorFlow function is called on a symbolic Keras tensor"
     what = """
@@ -75,13 +81,39 @@ merged = tf.concat([a, b], axis=-1)
     ]
 
     def on_tensorflow_call(self, ctx: Context, event: TensorflowCall) -> None:
-        """Report the TensorFlow function, with the Keras 3 way to write it."""
+        """Report the TensorFlow function, with the Keras 3 way to write it (and a fix where one-to-one)."""
         name = event.path.replace("tensorflow.", "tf.", 1)
+        entry = TF_TO_KERAS_OPS.get(name)
+        if entry is not None:
+            advice = f"use `{entry.keras_path}`" + ("" if entry.one_to_one else f" (mind: {entry.note})") \
+                + " or wrap the call in a `Lambda` layer"
+        else:
+            advice = "use the `keras.ops` equivalent or wrap the call in a `Lambda` layer"
         ctx.report(
             self,
             event.node.func,
             f"`{name}` is a TensorFlow function, and Keras 3 refuses symbolic Keras tensors there "
-            "(`ValueError: A KerasTensor cannot be used as input to a TensorFlow function`); "
-            "use the `keras.ops` equivalent or wrap the call in a `Lambda` layer",
+            f"(`ValueError: A KerasTensor cannot be used as input to a TensorFlow function`); {advice}",
             [],
+            fix=_fix(event, name),
         )
+
+
+def _fix(event: TensorflowCall, name: str) -> Optional[FixSpec]:
+    """``tf.X(...)`` -> ``keras.ops.Y(...)`` when the table says the call means the same there."""
+    call = event.node
+    if event.keras_alias is None or any(arg.star for arg in call.args):
+        return None
+    keywords = [arg.keyword.value for arg in call.args if arg.keyword is not None]
+    positional = sum(1 for arg in call.args if arg.keyword is None)
+    found = keras_call_for(name, positional, keywords)
+    if found is None:
+        return None
+    path, renames = found
+    if any(not new for new in renames.values()):
+        return None  # dropping an argument (``name=``) is left to the author
+    func = cst.parse_expression(event.keras_alias + path[len("keras"):])
+    args = [arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
+            if arg.keyword is not None and renames.get(arg.keyword.value, arg.keyword.value) != arg.keyword.value
+            else arg for arg in call.args]
+    return FixSpec(f"Replace `{name}` with `{path}`", ((call, call.with_changes(func=func, args=args)),))

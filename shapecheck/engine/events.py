@@ -119,6 +119,7 @@ class TensorflowCall:
     tensors: int  # how many of its arguments are Keras tensors
     positional: list[Any] = field(default_factory=list)
     keywords: dict[str, Any] = field(default_factory=dict)
+    keras_alias: Optional[str] = None  # a module-level name bound to the keras module (for a fix)
 
     name = "tensorflow_call"
 

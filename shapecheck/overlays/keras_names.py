@@ -79,7 +79,8 @@ def call_keras(interp: Interpreter, path: str, args: Arguments, node: cst.Call) 
         tensors = _keras_tensors(args)
         if path.startswith("tensorflow.") and tensors:
             if not interp.eager and _converts_its_inputs(path):
-                interp.emit(TensorflowCall(path, node, tensors, list(args.positional), dict(args.keywords)))
+                interp.emit(TensorflowCall(path, node, tensors, list(args.positional), dict(args.keywords),
+                                           _keras_alias(interp)))
             return Tensor(Shape.unknown(), node=node)
         forget(args.values())
         return UNKNOWN_VALUE
@@ -136,3 +137,9 @@ def _symbolic(tensor: Tensor) -> bool:
             return False
         stack.extend(current.producer.inputs)
     return True
+
+
+def _keras_alias(interp: Interpreter) -> Optional[str]:
+    """A module-level name bound to the keras module (``keras`` itself preferred), for a fix to use."""
+    names = [name for name, value in interp.globals.vars.items() if isinstance(value, Ref) and value.path == "keras"]
+    return "keras" if "keras" in names else (names[0] if names else None)
