@@ -101,6 +101,29 @@ CLEAN = {
         except (ImportError, ModuleNotFoundError):
             from keras.layers import RandomFlip
         """,
+    # A layer the analysis does not know, or a nested model, inside a Sequential
+    # that is later applied to a tensor: what follows it is checked on its real input.
+    "custom_layer_in_nested_sequential": """
+        import keras
+        from keras import layers
+        class Widen(layers.Layer):
+            def call(self, x):
+                return keras.ops.concatenate([x, x], axis=-1)
+            def compute_output_shape(self, shape):
+                return shape[:-1] + (2 * shape[-1],)
+        encoder = keras.Sequential([layers.Flatten(), layers.Dense(30)])
+        decoder = keras.Sequential([Widen(), layers.Reshape((6, 10))])
+        model = keras.Sequential([encoder, decoder])
+        y = model(keras.Input((28, 28)))
+        z = layers.Reshape((4, 6, 10))(layers.TimeDistributed(Widen())(keras.Input((4, 30))))
+        """,
+    "nested_sequential_replayed": """
+        import keras
+        from keras import layers
+        inner = keras.Sequential([layers.Dense(30)])
+        outer = keras.Sequential([inner, layers.Reshape((5, 6))])
+        y = outer(keras.Input((100,)))
+        """,
 }
 
 FLAGGED = {
@@ -125,6 +148,13 @@ FLAGGED = {
         if hasattr(keras.layers, "Reshape"):
             x = keras.Input((10,))
             y = keras.layers.Reshape((3, 4))(x)
+        """, ["SC107:error"]),
+    "reshape_after_known_layers_in_nested_sequential": ("""
+        import keras
+        from keras import layers
+        inner = keras.Sequential([layers.Dense(30)])
+        outer = keras.Sequential([inner, layers.Reshape((6, 6))])
+        y = outer(keras.Input((100,)))
         """, ["SC107:error"]),
 }
 

@@ -102,6 +102,7 @@ def clone_value(value: Value, memo: dict[int, Value]) -> Value:
     if isinstance(value, Model):
         clone = copy.copy(value)
         clone.layers = list(value.layers)
+        clone.steps = list(value.steps)
         memo[id(value)] = clone
         return clone
     if isinstance(value, Seq) and not value.is_tuple:
@@ -126,6 +127,7 @@ def value_changed(before: Value, after: Value, depth: int = 0, seen: Optional[se
     if isinstance(before, Model) and isinstance(after, Model):
         return (
             before.layers != after.layers
+            or len(before.steps) != len(after.steps)
             or before.output is not after.output
             or before.opaque != after.opaque
             or before.compiled != after.compiled

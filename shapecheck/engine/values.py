@@ -170,6 +170,9 @@ class Model(Value):
     opaque: bool = False
     compiled: bool = False
     loss: Any = None  # the loss value given to compile()
+    # A Sequential's items in order, as added: layers, nested models, and
+    # anything else (a script-defined layer) that makes the output unknown from there.
+    steps: list[Value] = field(default_factory=list)
 
     def make_opaque(self) -> None:
         """From now on nothing is known of this model's output (unknown code may have changed it)."""

@@ -72,7 +72,7 @@ def create_sequential(interp: Interpreter, args: Arguments, node: cst.Call) -> V
 
 def sequential_add(interp: Interpreter, model: Model, value: Value, node: cst.CSTNode) -> None:
     """``model.add(layer)``: apply the layer to the model's current output."""
-    if isinstance(value, Tensor) and value.is_input and model.output is None and not model.layers:
+    if isinstance(value, Tensor) and value.is_input and model.output is None and not model.steps:
         model.inputs = [value]
         model.output = value
         return
@@ -90,17 +90,19 @@ def sequential_add(interp: Interpreter, model: Model, value: Value, node: cst.CS
         else:
             start = model.output
         model.layers.append(value)
+        model.steps.append(value)
         result = apply_layer(interp, value, start, node, node)
         model.output = result if isinstance(result, Tensor) else Tensor(Shape.unknown())
         if value.broken:
             model.make_opaque()  # Keras cannot build this model: nothing downstream is checked
         return
+    model.steps.append(value)
     if isinstance(value, Model):
         start = model.output or Tensor(Shape.unknown())
         result = apply_model(interp, value, start, node)  # type: ignore[arg-type]
         model.output = result if isinstance(result, Tensor) else Tensor(Shape.unknown())
         return
-    model.output = Tensor(Shape.unknown())
+    model.output = Tensor(Shape.unknown())  # a layer the analysis does not know: unknown from here
 
 
 def input_layer_tensor(interp: Interpreter, layer: Layer) -> Tensor:
@@ -137,12 +139,17 @@ def apply_model(interp: Interpreter, model: Model, arg: Value, node: cst.Call) -
     model gives its output shape when its input matches exactly."""
     if isinstance(arg, (Layer, Model)):
         return Tensor(Shape.unknown(), node=node)
-    if model.kind == "sequential" and not model.opaque and isinstance(arg, Tensor) and model.layers \
+    if model.kind == "sequential" and not model.opaque and isinstance(arg, Tensor) and model.steps \
             and not model.inputs:
         current: Value = arg
-        for layer in model.layers:
-            current = apply_layer(interp, layer, current, layer.node, layer.node)
-            if not isinstance(current, Tensor):
+        for step in model.steps:  # an unknown item (a script-defined layer) makes the rest unknown
+            if isinstance(step, Layer):
+                current = apply_layer(interp, step, current, step.node, step.node)
+            elif isinstance(step, Model):
+                current = apply_model(interp, step, current, node)
+            else:
+                return Tensor(Shape.unknown(), node=node)
+            if not isinstance(current, Tensor) or current.shape.dims is None:
                 return Tensor(Shape.unknown(), node=node)
         assert isinstance(current, Tensor)
         return Tensor(current.shape, current.producer, node)
