@@ -80,6 +80,7 @@ def server() -> None:
 
 
 # Commands defined in their own modules join the group here, one line each.
+main.add_command(__import__("shapecheck.app.shapes_command", fromlist=["shapes"]).shapes)
 
 
 if __name__ == "__main__":  # pragma: no cover

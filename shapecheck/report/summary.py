@@ -1,0 +1,527 @@
+"""What a script builds, as ``model.summary()`` would print it, without running it.
+
+:func:`analyse` interprets a script once with a recording interpreter (the
+same interpreter the checker runs, subclassed here to remember the value of
+each expression it evaluates) and returns:
+
+- every model the script builds (Sequential, Functional, a model nested as a
+  layer): each layer's name as Keras would give it, its output shape and
+  its parameter count (:class:`ModelSummary`), ``None`` where unknown;
+- every name and layer call whose value is a tensor, with its shape and the
+  layer that produced it (:class:`TensorSite`), for the language server's
+  hover and inlay hints.
+
+Layer names follow Keras 3: a layer without ``name=`` is called after its
+class in snake case, numbered per name in creation order (``dense``,
+``dense_1``...), and ``keras.Input`` makes ``input_layer``, ``input_layer_1``...
+Keras numbers every layer the process creates, so the names are those of a
+fresh Keras session that runs the script from the top (layers built in a
+function the script never calls are numbered after the rest).
+
+Parameter counts are computed per layer kind from its config and input
+shape (:func:`layer_params`); a kind not listed there is unknown.  A model
+is *fully known* when every row's output shape and parameter count is
+known and its graph was followed from its outputs back to its inputs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import libcst as cst
+
+from shapecheck.engine.events import LayerCreated
+from shapecheck.engine.interpreter import Interpreter
+from shapecheck.engine.parsing import parse
+from shapecheck.engine.scope import Scope
+from shapecheck.engine.values import Layer, LayerCall, Model, Seq, Tensor, Value
+from shapecheck.report.positions import locate
+from shapecheck.shapes.dims import Shape, format_dim, is_known
+
+ShapeDims = Optional[tuple[Optional[int], ...]]
+"""A shape as (None for the batch axis and other free axes, ints), or None when not fully known."""
+
+# Layers with no weights at all (count_params() == 0 in Keras 3).
+NO_WEIGHTS = frozenset({
+    "InputLayer", "Flatten", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+    "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Masking", "Identity",
+    "Activation", "ReLU", "Softmax", "LeakyReLU", "ELU",
+    "Reshape", "Permute", "RepeatVector", "Lambda", "Cropping1D", "Cropping2D", "Cropping3D",
+    "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "UpSampling1D", "UpSampling2D", "UpSampling3D",
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
+    "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
+    "Rescaling", "Resizing", "CenterCrop",
+})
+_CONV = re.compile(r"^(Conv|Convolution)([123])D(Transpose)?$")
+_SEPARABLE = re.compile(r"^Separable(Conv|Convolution)([12])D$")
+_DEPTHWISE = re.compile(r"^DepthwiseConv([12])D$")
+
+
+@dataclass
+class LayerRow:
+    """One row of a summary: a layer (or a nested model) of the model."""
+
+    name: str
+    kind: str
+    outputs: Optional[list[ShapeDims]]  # one shape per output; None when not followed
+    params: Optional[int]
+    line: int = 0
+
+    @property
+    def known(self) -> bool:
+        """Output shapes and parameter count all known."""
+        return self.params is not None and self.outputs is not None and all(s is not None for s in self.outputs)
+
+
+@dataclass
+class ModelSummary:
+    """A model the script builds, as ``model.summary()`` shows it."""
+
+    name: str
+    kind: str  # "Sequential" or "Functional"
+    line: int
+    column: int
+    rows: list[LayerRow] = field(default_factory=list)
+    closed: bool = True  # its graph was followed from the outputs back to its inputs
+    opaque: bool = False  # something the analysis cannot follow changed it
+
+    @property
+    def total_params(self) -> Optional[int]:
+        """``count_params()``: the sum over its rows, or None when any is unknown."""
+        if not self.fully_known:
+            return None
+        return sum(row.params or 0 for row in self.rows)
+
+    @property
+    def fully_known(self) -> bool:
+        """Every row known, the graph followed, nothing opaque."""
+        return self.closed and not self.opaque and bool(self.rows) and all(r.known for r in self.rows)
+
+
+@dataclass
+class TensorSite:
+    """A name or a layer call whose value is a tensor, at its place in the source (1-based lines,
+    0-based columns)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    shapes: list[ShapeDims]  # each output's shape; None where a dim or the rank is unknown
+    text: str  # the shape(s) as Keras prints them, "?" where unknown
+    origin: str  # "output of `LSTM` on line 5", "input (keras.Input) on line 3", ""
+    is_call: bool  # the site is a layer (or model) call, not a name
+
+
+@dataclass
+class Analysis:
+    """What :func:`analyse` found in one script."""
+
+    models: list[ModelSummary]
+    sites: list[TensorSite]
+
+
+# --------------------------------------------------------------- interpreter
+class RecordingInterpreter(Interpreter):
+    """The checker's interpreter, remembering what each expression it evaluates gave."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.layers: list[Layer] = []
+        super().__init__(module, self._event)
+        self.values: dict[int, tuple[cst.CSTNode, Value]] = {}
+        self.models: list[Model] = []
+        self.model_ids: set[int] = set()
+        self.inputs: list[Tensor] = []  # keras.Input tensors, in creation order
+        self.model_calls: dict[int, cst.Call] = {}  # id of a tensor a model call gave -> that call
+
+    def _event(self, event: Any) -> None:
+        if isinstance(event, LayerCreated):
+            self.layers.append(event.layer)
+
+    def eval(self, node: cst.BaseExpression, scope: Scope) -> Value:  # type: ignore[override]
+        """Evaluate ``node`` as the interpreter does, and remember tensors and models."""
+        value = Interpreter.eval(self, node, scope)
+        if isinstance(value, (Tensor, Model)) or (isinstance(value, Seq) and value.items
+                                                  and all(isinstance(v, Tensor) for v in value.items)):
+            self.values[id(node)] = (node, value)
+        if isinstance(node, cst.Call):
+            if isinstance(value, Model) and value.node is node and id(value) not in self.model_ids:
+                self.model_ids.add(id(value))
+                self.models.append(value)
+            elif isinstance(value, Tensor):
+                if value.is_input and value.node is node and value.producer is None:
+                    self.inputs.append(value)
+                elif value.producer is not None and value.producer.node is not node:
+                    self.model_calls[id(value)] = node
+        return value
+
+
+# --------------------------------------------------------------------- names
+def snake_case(name: str) -> str:
+    """Keras's ``to_snake_case`` (``Conv2D`` -> ``conv2d``, ``GlobalAveragePooling2D`` ->
+    ``global_average_pooling2d``)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+class _Namer:
+    """Keras's ``uniquify``: per-name counters over one session."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def next(self, prefix: str) -> str:
+        count = self.counts.get(prefix, 0)
+        self.counts[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def _explicit_name(layer: Layer) -> Optional[str]:
+    name = layer.extra_kwargs.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _call_name(node: cst.CSTNode) -> Optional[str]:
+    """The literal ``name=`` of a constructor call, if any."""
+    if isinstance(node, cst.Call):
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "name" and isinstance(arg.value, cst.SimpleString):
+                value = arg.value.evaluated_value
+                return value if isinstance(value, str) else None
+    return None
+
+
+# ------------------------------------------------------------------ parameters
+def _channels(config: Any, dims: tuple[Any, ...]) -> Any:
+    return dims[-1] if config.channels_last() is True else dims[1] if config.channels_last() is False else None
+
+
+def layer_params(layer: Layer, input_shape: Shape) -> Optional[int]:
+    """``layer.count_params()`` after Keras builds it on ``input_shape``, or None when unknown."""
+    kind, config = layer.kind, layer.config
+    if kind in NO_WEIGHTS:
+        return 0
+    dims = input_shape.dims
+    if dims is None or not dims:
+        return None
+    bias = config.bool("use_bias", True)
+    if bias not in (True, False):
+        return None
+    last = dims[-1]
+    if kind == "Dense":
+        units = config.int("units")
+        return last * units + (units if bias else 0) if _known(last, units) else None
+    if kind == "Embedding":
+        a, b = config.int("input_dim"), config.int("output_dim")
+        return a * b if _known(a, b) else None
+    if kind in ("BatchNormalization", "LayerNormalization"):
+        axis = config.get("axis", -1)
+        if axis not in (-1, [-1], (-1,), len(dims) - 1) or not is_known(last):
+            return None
+        center, scale = config.bool("center", True), config.bool("scale", True)
+        if center not in (True, False) or scale not in (True, False):
+            return None
+        moving = 2 if kind == "BatchNormalization" else 0
+        if kind == "LayerNormalization" and config.bool("rms_scaling", False) is not False:
+            return None
+        return (int(center) + int(scale) + moving) * last
+    if kind in ("LSTM", "GRU", "SimpleRNN"):
+        return _rnn_params(kind, config, last, bias)
+    if kind in ("Bidirectional", "TimeDistributed"):
+        inner = config.get("layer", None)
+        if not isinstance(inner, Layer) or (kind == "Bidirectional" and config.get("backward_layer", None)):
+            return None
+        inner_shape = input_shape if kind == "Bidirectional" else Shape((dims[0],) + dims[2:])
+        one = layer_params(inner, inner_shape)
+        return None if one is None else (2 * one if kind == "Bidirectional" else one)
+    return _conv_params(kind, config, dims, bias)
+
+
+def _known(*values: Any) -> bool:
+    return all(is_known(v) for v in values)
+
+
+def _rnn_params(kind: str, config: Any, last: Any, bias: bool) -> Optional[int]:
+    units = config.int("units")
+    if not _known(units, last):
+        return None
+    weights = units * (last + units)
+    if kind == "LSTM":
+        return 4 * (weights + (units if bias else 0))
+    if kind == "SimpleRNN":
+        return weights + (units if bias else 0)
+    reset_after = config.bool("reset_after", True)
+    if reset_after not in (True, False):
+        return None
+    return 3 * (weights + ((2 if reset_after else 1) * units if bias else 0))
+
+
+def _conv_params(kind: str, config: Any, dims: tuple[Any, ...], bias: bool) -> Optional[int]:
+    channels = _channels(config, dims)
+    found = _CONV.match(kind)
+    if found:
+        n, transpose = int(found.group(2)), bool(found.group(3))
+        kernel, filters, groups = config.int_tuple("kernel_size", n), config.int("filters"), config.int("groups", 1)
+        if transpose:
+            groups = 1
+        if not _known(filters, channels, groups) or not isinstance(kernel, tuple) or channels % groups:
+            return None
+        return math.prod(kernel) * (channels // groups) * filters + (filters if bias else 0)
+    found = _SEPARABLE.match(kind)
+    if found:
+        kernel = config.int_tuple("kernel_size", int(found.group(2)))
+        filters, multiplier = config.int("filters"), config.int("depth_multiplier", 1)
+        if not _known(filters, channels, multiplier) or not isinstance(kernel, tuple):
+            return None
+        return math.prod(kernel) * channels * multiplier + channels * multiplier * filters + (filters if bias else 0)
+    found = _DEPTHWISE.match(kind)
+    if found:
+        kernel = config.int_tuple("kernel_size", int(found.group(1)))
+        multiplier = config.int("depth_multiplier", 1)
+        if not _known(channels, multiplier) or not isinstance(kernel, tuple):
+            return None
+        return math.prod(kernel) * channels * multiplier + (channels * multiplier if bias else 0)
+    return None
+
+
+# ------------------------------------------------------------------- shapes
+def shape_dims(shape: Shape) -> ShapeDims:
+    """A fully known shape as a tuple (None for free axes), or None when anything is unknown."""
+    if shape.dims is None or any(d is not None and not is_known(d) for d in shape.dims):
+        return None
+    return tuple(d if is_known(d) else None for d in shape.dims)
+
+
+def format_shape(shape: Shape) -> str:
+    """A shape as Keras prints it, ``?`` for what is unknown."""
+    if shape.dims is None:
+        return "?"
+    inner = ", ".join(format_dim(d) for d in shape.dims)
+    return f"({inner},)" if len(shape.dims) == 1 else f"({inner})"
+
+
+def format_outputs(shapes: Optional[list[ShapeDims]]) -> str:
+    """A row's output shape(s) for the text summary."""
+    if not shapes:
+        return "?"
+    texts = ["?" if s is None else format_shape(Shape(s)) for s in shapes]
+    return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+
+
+def _tensors_of(value: Value) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, Seq):
+        return [v for v in value.items if isinstance(v, Tensor)]
+    return []
+
+
+# ---------------------------------------------------------------- summaries
+class _Builder:
+    """Turns the recorded models into summaries."""
+
+    def __init__(self, interp: RecordingInterpreter, lines: dict[int, int]) -> None:
+        self.interp = interp
+        self.lines = lines
+        self.names: dict[int, str] = {}
+        namer = _Namer()
+        for layer in interp.layers:
+            explicit = _explicit_name(layer)
+            self.names[id(layer)] = explicit or namer.next(snake_case(layer.kind))
+        for tensor in interp.inputs:
+            given = _call_name(tensor.node) if tensor.node is not None else None
+            self.names[id(tensor)] = given or namer.next("input_layer")
+        model_namer = _Namer()
+        self.summaries: dict[int, ModelSummary] = {}
+        for model in interp.models:
+            kind = "Sequential" if model.kind == "sequential" else "Functional"
+            name = _call_name(model.node) or model_namer.next(snake_case(kind))
+            position = self.lines.get(id(model.node), 0)
+            self.summaries[id(model)] = ModelSummary(name, kind, position, 0, opaque=model.opaque)
+
+    def layer_name(self, layer: Layer) -> str:
+        return self.names.get(id(layer), snake_case(layer.kind))
+
+    def build(self) -> list[ModelSummary]:
+        for model in self.interp.models:
+            summary = self.summaries[id(model)]
+            if model.kind == "sequential":
+                self._sequential(model, summary)
+            else:
+                self._functional(model, summary)
+        return [self.summaries[id(m)] for m in self.interp.models]
+
+    def _row(self, layer: Layer, call: Optional[LayerCall]) -> LayerRow:
+        """A layer's row: the shapes its last call gave (as Keras shows), its parameters."""
+        last = layer.calls[-1] if layer.calls else call
+        outputs = [shape_dims(t.shape) for t in last.outputs] if last is not None and last.outputs else None
+        params = layer_params(layer, last.inputs[0].shape) if last is not None and last.inputs \
+            else (0 if layer.kind in NO_WEIGHTS else None)
+        if layer.broken:
+            outputs, params = None, None
+        return LayerRow(self.layer_name(layer), layer.kind, outputs, params, self.lines.get(id(layer.node), 0))
+
+    def _sequential(self, model: Model, summary: ModelSummary) -> None:
+        chain: list[LayerCall] = []
+        tensor = model.output
+        start = model.inputs[0] if model.inputs else None
+        while tensor is not None and tensor is not start and tensor.producer is not None:
+            chain.append(tensor.producer)
+            inputs = tensor.producer.inputs
+            tensor = inputs[0] if len(inputs) == 1 else None
+        chain.reverse()
+        followed = len(chain) == len(model.layers) and all(c.layer is layer for c, layer in zip(chain, model.layers))
+        summary.closed = followed and start is not None and tensor is start
+        calls: list[Optional[LayerCall]] = list(chain) if followed else [None] * len(model.layers)
+        summary.rows = [self._row(layer, call) for layer, call in zip(model.layers, calls)]
+
+    def _functional(self, model: Model, summary: ModelSummary) -> None:
+        inputs = {id(t) for t in model.inputs}
+        seen: set[int] = set()
+        rows: dict[int, tuple[tuple[int, int], LayerRow]] = {}
+        closed = bool(model.outputs)
+        stack = list(model.outputs)
+        while stack:
+            tensor = stack.pop()
+            if id(tensor) in seen:
+                continue
+            seen.add(id(tensor))
+            if id(tensor) in inputs:
+                name = self.names.get(id(tensor), "input_layer")
+                line = self.lines.get(id(tensor.node), 0)
+                rows.setdefault(id(tensor), ((0, line), LayerRow(name, "InputLayer", [shape_dims(tensor.shape)], 0,
+                                                                 line)))
+                continue
+            nested = self._nested(tensor)
+            if nested is not None:
+                inner, fed = nested
+                inner_summary = self.summaries[id(inner)]
+                row = LayerRow(inner_summary.name, inner_summary.kind, [shape_dims(tensor.shape)],
+                               inner_summary.total_params, self.lines.get(id(self.interp.model_calls[id(tensor)]), 0))
+                rows.setdefault(id(inner), ((1, self._first_call(fed)), row))
+                if not fed:
+                    closed = False
+                stack.extend(fed)
+                continue
+            call = tensor.producer
+            if call is None:
+                closed = False  # an op, a value the analysis lost: not a graph it can show
+                continue
+            layer = call.layer
+            if id(layer) not in rows:
+                rows[id(layer)] = ((1, self._index(call)), self._row(layer, call))
+            stack.extend(call.inputs)
+        summary.closed = closed and all(id(t) in seen for t in model.inputs)
+        summary.rows = [row for _, row in sorted(rows.values(), key=lambda item: item[0])]
+
+    def _index(self, call: LayerCall) -> int:
+        line = self.lines.get(id(call.node), 0)
+        return line * 10_000 + self.interp.layers.index(call.layer) if call.layer in self.interp.layers else line
+
+    def _first_call(self, fed: list[Tensor]) -> int:
+        return max((self._index(t.producer) for t in fed if t.producer is not None), default=0) + 1
+
+    def _nested(self, tensor: Tensor) -> Optional[tuple[Model, list[Tensor]]]:
+        """The model whose call gave ``tensor``, and the tensors it was called on."""
+        node = self.interp.model_calls.get(id(tensor))
+        if node is None or not node.args:
+            return None
+        fed = self.interp.values.get(id(node.args[0].value))
+        func = self.interp.values.get(id(node.func))
+        if func is not None and isinstance(func[1], Model) and id(func[1]) in self.summaries:
+            return func[1], _tensors_of(fed[1]) if fed is not None else []
+        return None
+
+
+def _tensor_origin(tensor: Tensor, lines: dict[int, int]) -> str:
+    call = tensor.producer
+    if call is not None:
+        line = lines.get(id(call.node), 0)
+        where = f" on line {line}" if line else ""
+        return f"output of `{call.layer.kind}`{where}"
+    if tensor.is_input and tensor.node is not None:
+        line = lines.get(id(tensor.node), 0)
+        return f"input (`keras.Input`) on line {line}" if line else "input (`keras.Input`)"
+    return ""
+
+
+def analyse(source: str) -> Optional[Analysis]:
+    """The models and tensor sites of a script, or None when it does not parse."""
+    module = parse(source)
+    if not isinstance(module, cst.Module):
+        return None
+    interp = RecordingInterpreter(module)
+    interp.run()
+    nodes: list[cst.CSTNode] = [node for node, _ in interp.values.values()]
+    nodes += [m.node for m in interp.models]
+    nodes += [layer.node for layer in interp.layers]
+    for layer in interp.layers:
+        nodes += [call.node for call in layer.calls]
+    ranges = locate(module, nodes)
+    lines = {key: where.start.line for key, where in ranges.items()}
+    models = _Builder(interp, lines).build()
+    for model in interp.models:
+        where = ranges.get(id(model.node))
+        if where is not None:
+            summaries = [s for s in models if s.line == where.start.line]
+            for s in summaries:
+                s.column = where.start.column + 1
+    sites = []
+    for node, value in interp.values.values():
+        if not isinstance(node, (cst.Name, cst.Call)):
+            continue
+        tensors = _tensors_of(value)
+        where = ranges.get(id(node))
+        if not tensors or where is None:
+            continue
+        is_call = isinstance(node, cst.Call)
+        if is_call and not any(t.producer is not None and (t.producer.node is node or id(t) in interp.model_calls)
+                               for t in tensors):
+            continue  # only layer and model calls get an inlay hint
+        texts = [format_shape(t.shape) for t in tensors]
+        sites.append(TensorSite(where.start.line, where.start.column, where.end.line, where.end.column,
+                                [shape_dims(t.shape) for t in tensors],
+                                texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]",
+                                _tensor_origin(tensors[0], lines), is_call))
+    sites.sort(key=lambda s: (s.line, s.column))
+    return Analysis(models, sites)
+
+
+def summary_json(summary: ModelSummary) -> dict[str, Any]:
+    """A summary as JSON data (shapes as lists, None for free axes and for what is unknown)."""
+    def shapes(outputs: Optional[list[ShapeDims]]) -> Optional[list[Optional[list[Optional[int]]]]]:
+        return None if outputs is None else [None if s is None else list(s) for s in outputs]
+
+    return {
+        "name": summary.name, "kind": summary.kind, "line": summary.line, "column": summary.column,
+        "fully_known": summary.fully_known, "total_params": summary.total_params,
+        "layers": [{"name": r.name, "type": r.kind, "output_shapes": shapes(r.outputs), "params": r.params,
+                    "line": r.line} for r in summary.rows],
+    }
+
+
+def summary_text(summary: ModelSummary, path: str) -> str:
+    """A summary as a table like ``model.summary()``'s, ``?`` where unknown."""
+    rows = [(f"{r.name} ({r.kind})", format_outputs(r.outputs), "?" if r.params is None else f"{r.params:,}",
+             str(r.line or "")) for r in summary.rows]
+    head = ("Layer (type)", "Output Shape", "Param #", "Line")
+    widths = [max([len(head[i])] + [len(row[i]) for row in rows]) for i in range(4)]
+
+    def line(cells: Union[tuple[str, ...], tuple[str, str, str, str]]) -> str:
+        return f"  {cells[0]:<{widths[0]}}  {cells[1]:<{widths[1]}}  {cells[2]:>{widths[2]}}  {cells[3]:>{widths[3]}}"
+
+    rule = "  " + "-" * (sum(widths) + 6)
+    total = summary.total_params
+    known = "" if summary.fully_known else "  (not fully known)"
+    out = [f'{path}:{summary.line}:{summary.column}: Model "{summary.name}" ({summary.kind}){known}',
+           line(head), rule, *(line(r) for r in rows), rule,
+           f"  Total params: {'?' if total is None else f'{total:,}'}"]
+    if not rows:
+        out.insert(3, "  (no layers known)")
+    return "\n".join(out)
