@@ -359,14 +359,19 @@ def gen_category_encoding(rng: random.Random, name: str) -> Case:
 
 
 def gen_hashing(rng: random.Random, name: str) -> Case:
-    kw: dict[str, Any] = {"num_bins": rng.randint(1, 10)}
+    kw: dict[str, Any] = {"num_bins": rng.randint(1, 10) if rng.random() < 0.95 else rng.choice([0, -1])}
     if rng.random() < 0.6:
-        kw["output_mode"] = rng.choice(["int", "one_hot", "multi_hot", "count"])
+        kw["output_mode"] = rng.choice(["int", "one_hot", "multi_hot", "count", "binary"])
     return Case(name, kw, [_encoded_input(rng)], dtype="int32")
 
 
 def gen_discretization(rng: random.Random, name: str) -> Case:
     kw: dict[str, Any] = {"bin_boundaries": tuple(sorted(rng.sample(range(10), rng.randint(1, 4))))}
+    r = rng.random()
+    if r < 0.05:
+        del kw["bin_boundaries"]  # neither
+    elif r < 0.1:
+        kw["num_bins"] = 3  # both
     if rng.random() < 0.6:
         kw["output_mode"] = rng.choice(["int", "one_hot", "multi_hot", "count"])
     return Case(name, kw, [_encoded_input(rng)])

@@ -157,5 +157,8 @@ def group_query_attention(config: Config, inputs: Sequence[Shape]) -> Shape:
         raise MergeMismatch(f"query {query} and value {value} must have the same last axis")
     _value_key(query, value, key)
     for shape in (query, value, key):
-        require_defined(shape, -1, "features")
+        # The projections' equation "bqm,muh->bquh" sizes the kernel by axis 2
+        # (the last one of a 3-D input; Keras appends any further axes).
+        require_defined(shape, 2, "features")
+    require_defined(query, -1, "features")  # the output projection's size
     return query

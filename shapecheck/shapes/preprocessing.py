@@ -97,11 +97,16 @@ def hashing(config: Config, inputs: Sequence[Shape]) -> Shape:
     """Hashing keeps the shape (int) or replaces the last axis by ``num_bins``."""
     shape = single(inputs)
     mode = _mode(config, "int")
+    bins = config.get("num_bins")
+    if bins is None or (is_known(bins) and bins <= 0):
+        raise BadConfig(f"num_bins must be a positive integer, got num_bins={bins}")
+    if isinstance(mode, str) and mode not in ("int", "one_hot", "multi_hot", "count"):
+        raise BadConfig(f"output_mode must be 'int', 'one_hot', 'multi_hot' or 'count', got {mode!r}")
     if shape.dims is None or mode is UNKNOWN:
         return Shape.unknown()
     if mode == "int":
         return shape
-    bins = config.int("num_bins")
+    bins = bins if is_known(bins) else UNKNOWN
     return Shape(shape.dims[:-1] + (bins,)) if shape.dims else Shape((bins,))
 
 
@@ -110,11 +115,17 @@ def discretization(config: Config, inputs: Sequence[Shape]) -> Shape:
     """Discretization keeps the shape (int) or encodes into ``len(bin_boundaries) + 1`` bins."""
     shape = single(inputs)
     mode = _mode(config, "int")
+    bounds, bins = config.get("bin_boundaries", None), config.get("num_bins", None)
+    if is_known(bins) and bins < 0:
+        raise BadConfig(f"num_bins must be non-negative, got num_bins={bins}")
+    if bins is not None and bins is not UNKNOWN and bounds is not None and bounds is not UNKNOWN:
+        raise BadConfig("takes either num_bins or bin_boundaries, not both")
+    if bins is None and bounds is None:
+        raise BadConfig("needs num_bins or bin_boundaries")
     if shape.dims is None or mode is UNKNOWN:
         return Shape.unknown()
     if mode == "int":
         return shape
-    bounds = config.get("bin_boundaries", None)
     if isinstance(bounds, (tuple, list)):
         depth: Dim = len(bounds) + 1
     elif bounds is None:
