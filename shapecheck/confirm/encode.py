@@ -24,6 +24,7 @@ from typing import Any, Optional
 
 import libcst as cst
 
+from shapecheck.confirm.inert import FOREIGN_LAYERS, may_resolve, names_a_resource
 from shapecheck.shapes import catalog
 from shapecheck.shapes.dims import UNKNOWN, is_known
 from shapecheck.tables import keras_tables as T
@@ -58,7 +59,7 @@ def encode_value(value: Any, what: str, layer_id: Any = None) -> Json:
             raise Unconfirmable(f"{what} is a layer")
         return {"$layer": layer_id(value)}
     if isinstance(value, Ref):
-        if value.path.startswith(_REF_PREFIXES):
+        if value.path.startswith(_REF_PREFIXES) and may_resolve(value.path):
             return {"$ref": value.path}
         raise Unconfirmable(f"{what} is `{value.path}`, which is not a Keras name")
     if isinstance(value, KerasObject) and value.family in _OBJECT_MODULES:
@@ -161,6 +162,9 @@ class GraphEncoder:
         cannot be rebuilt (for calls where only one keyword matters).  Layers
         built with any of these are never shared.
         """
+        if layer.kind in FOREIGN_LAYERS:
+            raise Unconfirmable(f"`{layer.kind}` loads a saved model or wraps another framework's code, "
+                                "which confirmation never runs")
         plain = extra is None and not skip and positional is None and not lenient
         if plain and id(layer) in self._layer_ids:
             return self._layer_ids[id(layer)]
@@ -174,6 +178,9 @@ class GraphEncoder:
                 value = layer.config.values[key]
             else:
                 value = layer.extra_kwargs.get(key, UNKNOWN)
+            if names_a_resource(key, value):
+                raise Unconfirmable(f"`{key}` of `{layer.kind}` names a file or a remote resource, "
+                                    "which confirmation never opens")
             try:
                 kwargs[key] = encode_value(value, f"`{key}` of `{layer.kind}`", self.layer)
             except Unconfirmable:

@@ -7,17 +7,28 @@ graph makes is wrapped so that a failure says where it happened.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from shapecheck.confirm.inert import may_construct, may_resolve
 from shapecheck.confirm.protocol import describe_error
 
 SAMPLES = 32
 """Synthetic samples per fit."""
 FREE_DIM = 4
 """The size given to a non-batch axis declared as None."""
+
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog_names() -> frozenset[str]:
+    """The layer classes of the shape catalog: the only ones the worker constructs."""
+    from shapecheck.shapes import catalog
+
+    return frozenset(catalog.REGISTRY)
 
 
 class StepFailed(Exception):
@@ -32,8 +43,8 @@ class StepFailed(Exception):
 def resolve(path: str) -> Any:
     """The object a dotted Keras, TensorFlow or numpy path names (``keras.activations.relu``)."""
     top, *rest = path.split(".")
-    if top not in ("keras", "tensorflow", "numpy"):
-        raise ValueError(f"`{path}` is not a Keras, TensorFlow or numpy name")
+    if top not in ("keras", "tensorflow", "numpy") or not may_resolve(path):
+        raise ValueError(f"`{path}` is not a name confirmation may use")
     obj: Any = importlib.import_module(top)
     for part in rest:
         obj = getattr(obj, part)
@@ -90,6 +101,9 @@ class Rebuild:
         if layer_id in self.layers:
             return self.layers[layer_id]
         spec = self.specs[layer_id]
+        if not may_construct(str(spec["kind"]), _catalog_names()):
+            raise StepFailed(f"constructing {self.label(layer_id)}",
+                             PermissionError(f"`{spec['kind']}` is not a layer confirmation constructs"))
         try:
             cls = getattr(self.keras.layers, spec["kind"])
             args = [self.decode(v) for v in spec.get("args", [])]

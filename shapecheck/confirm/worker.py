@@ -158,6 +158,23 @@ def handle(keras: Any, hello: Hello, request: dict[str, Any]) -> Reply:
     }
 
 
+def _audit_opens(log_path: Optional[str]) -> None:
+    """Log every file the worker opens from now on (after Keras's import), one path a line.
+
+    For the tests that show confirmation never opens the user's files; off
+    unless ``SHAPECHECK_WORKER_OPEN_LOG`` names a log file.
+    """
+    if not log_path:
+        return
+    log = open(log_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - open for the process's life
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            log.write(os.fsdecode(args[0]) + "\n")
+
+    sys.addaudithook(hook)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Serve requests until stdin closes."""
     parser = argparse.ArgumentParser(prog="python -m shapecheck.confirm.worker")
@@ -168,6 +185,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     cap = cap_memory(args.max_memory) if args.max_memory else None
     out = _protocol_stream()
     keras, hello, unavailable = _start(args.device, cap)
+    _audit_opens(os.environ.get("SHAPECHECK_WORKER_OPEN_LOG"))
     if unavailable is not None or hello is None:
         out.write(dumps(unavailable) + "\n")
         return 3
