@@ -20,10 +20,10 @@ from shapecheck.engine.values import UNKNOWN_VALUE, Array, Const, Seq, Tensor, V
 
 from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.overlay import OVERLAYS
+from shapecheck.overlays.numpy_literals import _is_onehot, _nested_shape
 
 if TYPE_CHECKING:
     from shapecheck.engine.interpreter import Interpreter
-    from shapecheck.engine.scope import Scope
 
 _FLOAT_MAKERS = {"rand", "randn", "random", "random_sample", "uniform", "normal", "standard_normal", "sample"}
 
@@ -409,19 +409,6 @@ class NumpySemantics:
         return Array(Shape(out), array.dtype, array.onehot and len(out) == len(dims), array.max_value, node)
 
 
-def _is_onehot(value: Value, dims: tuple[Dim, ...]) -> bool:
-    """A literal matrix whose rows each hold a single 1 and zeros elsewhere."""
-    if len(dims) != 2 or not is_known(dims[1]) or dims[1] < 2 or not isinstance(value, Seq):  # type: ignore[operator]
-        return False
-    for row in value.items:
-        if not isinstance(row, Seq):
-            return False
-        items = [v.value if isinstance(v, Const) else None for v in row.items]
-        if sorted(items, key=repr) != sorted([1] + [0] * (len(items) - 1), key=repr):
-            return False
-    return True
-
-
 def _conflict(column: Sequence[Dim]) -> bool:
     known = {d for d in column if is_known(d)}
     return len(known) > 1
@@ -438,58 +425,6 @@ def _dim(d: Dim) -> Value:
 
 def _fmt(target: tuple[Dim, ...]) -> str:
     return "(" + ", ".join(str(d) for d in target) + ("," if len(target) == 1 else "") + ")"
-
-
-_MAX_LITERAL_ITEMS = 100_000  # items visited in one nested literal before it counts as unknown
-_MAX_LITERAL_DEPTH = 32  # deeper nesting (or a list that contains itself) is unknown
-
-
-class _LiteralBudget:
-    """How many more items one ``_nested_shape`` walk may visit."""
-
-    def __init__(self) -> None:
-        self.left = _MAX_LITERAL_ITEMS
-
-
-def _nested_shape(value: Value, budget: Optional[_LiteralBudget] = None,
-                  depth: int = 0) -> Optional[tuple[tuple[Dim, ...], set[str], bool, Optional[int]]]:
-    """Shape, item kinds, raggedness and the largest int of a nested literal.
-
-    Unknown (None) past a bounded number of items or levels, so lists that
-    share or contain themselves cost little.
-    """
-    budget = budget or _LiteralBudget()
-    budget.left -= 1
-    if budget.left < 0 or depth > _MAX_LITERAL_DEPTH:
-        return None
-    if isinstance(value, Const):
-        v = value.value
-        kind = "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else \
-            "float" if isinstance(v, float) else "str" if isinstance(v, str) else "other"
-        return (), {kind}, False, v if kind == "int" else None  # type: ignore[return-value]
-    if isinstance(value, Array):
-        if value.shape.dims is None:
-            return None
-        return value.shape.dims, {value.dtype or "other"}, False, value.max_value
-    if not isinstance(value, Seq):
-        return None
-    if not value.items:
-        return (0,), {"float"}, False, None
-    results: list[tuple[tuple[Dim, ...], set[str], bool, Optional[int]]] = []
-    for item in value.items:
-        result = _nested_shape(item, budget, depth + 1)
-        if result is None:
-            return None
-        results.append(result)
-    subshapes = {r[0] for r in results}  # type: ignore[index]
-    kinds: set[str] = set().union(*(r[1] for r in results))  # type: ignore[index]
-    ragged = any(r[2] for r in results) or len(subshapes) > 1  # type: ignore[index]
-    if any(UNKNOWN in s for s in subshapes):
-        return None
-    ints = [r[3] for r in results if r[3] is not None]  # type: ignore[index]
-    max_int = max(ints) if ints and len(ints) == len(results) else None
-    sub = next(iter(subshapes))
-    return (len(value.items),) + sub, kinds, ragged, max_int
 
 
 @OVERLAYS.call("numpy")
