@@ -61,6 +61,28 @@ x = Input(shape=(32, 3))
 y = Conv2D(8, (3, 3))(x)
 """
         ),
+        Invalid(
+            """
+import numpy as np
+import keras
+from keras import layers
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.conv = layers.Conv1D(8, 3)
+        self.head = layers.Dense(1)
+
+    def call(self, x):
+        return self.head(self.conv(x))
+
+
+model = Net()
+model.compile(loss="mse", optimizer="adam")
+model.fit(np.zeros((100, 20)), np.zeros((100, 1)), epochs=1, verbose=0)
+"""
+        ),
     ]
 
     def on_shape_problem(self, ctx: Context, event: ShapeProblem) -> None:

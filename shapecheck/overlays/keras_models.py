@@ -20,6 +20,7 @@ from shapecheck.engine.events import MethodCalled
 from shapecheck.engine.overlay import OVERLAYS
 from shapecheck.engine.values import (
     UNKNOWN_VALUE,
+    Array,
     Const,
     DictVal,
     Function,
@@ -235,9 +236,33 @@ def read_model_attribute(interp: Interpreter, model: Any, attr: str) -> Value:
 @OVERLAYS.instance_methods.append
 def build_subclassed(interp: Interpreter, instance: Any, method: str, node: cst.Call, scope: Scope) -> Optional[Value]:
     """``model.build((None, 10, 3))`` on a subclassed model: run ``call`` on a tensor of that shape."""
-    if method != "build":
-        return None
-    return build_instance(interp, instance, interp.eval_args(node, scope), node)
+    if method == "build":
+        return build_instance(interp, instance, interp.eval_args(node, scope), node)
+    if method in _FED_METHODS and instance.cls.keras_base == "model":
+        return feed_instance(interp, instance, interp.eval_args(node, scope), node)
+    return None
+
+
+_FED_METHODS = frozenset({"fit", "predict", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch"})
+
+
+def feed_instance(interp: Interpreter, instance: Instance, args: Arguments, node: cst.Call) -> Value:
+    """``model.fit(x, y)`` on a subclassed model never called on a tensor: run ``call`` on x's shape.
+
+    Keras builds a subclassed model from the first data it sees; mistakes
+    inside ``call`` show then.  Only an array of known shape is used.
+    """
+    x = args.first("x")
+    call = class_attribute(interp, instance, "call")
+    if not isinstance(x, Array) or not x.shape.dims or not isinstance(call, Function) \
+            or id(call.node) in interp.called:
+        forget(args.values())
+        return UNKNOWN_VALUE
+    tensor_args = Arguments()
+    tensor_args.positional = [Tensor(Shape((None,) + tuple(x.shape.dims[1:])), node=node, is_input=True)]
+    tensor_args.positional_nodes = [node]
+    interp.call_instance(instance, tensor_args, node)
+    return UNKNOWN_VALUE
 
 
 def build_instance(interp: Interpreter, instance: Instance, args: Arguments, node: cst.Call) -> Value:
