@@ -92,6 +92,9 @@ def plan_for(diagnostic: Diagnostic, source: Optional[str] = None) -> Plan:
 def _recipe(d: Diagnostic, source: Optional[str]) -> Optional[Recipe]:
     event = d.event
     if d.code == "SC001":
+        if getattr(d, "cell", None) is not None:
+            raise Unconfirmable("a notebook cell is judged by IPython's cell transformer, which confirmation "
+                                "does not run; Python alone would judge the joined script instead")
         if source is None:
             raise Unconfirmable("the file's text is not available")
         return {"action": "syntax", "source": source, "filename": d.filename}
