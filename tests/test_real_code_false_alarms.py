@@ -124,6 +124,16 @@ CLEAN = {
         outer = keras.Sequential([inner, layers.Reshape((5, 6))])
         y = outer(keras.Input((100,)))
         """,
+    # A size the checker does not know is not Keras's None: Keras knows it (64 here).
+    "reshape_minus_one_of_unknown_lambda": """
+        import keras
+        from keras import layers
+        x = keras.Input((12, 12, 64))
+        y = layers.Lambda(lambda t: t * 2.0)(x)
+        y = layers.Reshape((144, -1))(y)
+        y = layers.LayerNormalization()(y)
+        y = layers.Dense(8)(y)
+        """,
 }
 
 FLAGGED = {
@@ -156,6 +166,14 @@ FLAGGED = {
         outer = keras.Sequential([inner, layers.Reshape((6, 6))])
         y = outer(keras.Input((100,)))
         """, ["SC107:error"]),
+    # ...while a real variable axis (None) still is.
+    "reshape_minus_one_of_variable_axis": ("""
+        import keras
+        from keras import layers
+        x = keras.Input((None, 64))
+        y = layers.Reshape((8, -1))(x)
+        y = layers.Dense(8)(y)
+        """, ["SC111:error"]),
 }
 
 

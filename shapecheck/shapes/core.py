@@ -132,7 +132,7 @@ def _resolve_target(target: tuple[int, ...], size: Dim, input_shape: Shape) -> t
         if d != -1:
             known *= d
     if not is_known(size):
-        return tuple(None if d == -1 else d for d in target)
+        return tuple(size if d == -1 else d for d in target)  # None stays None, unknown stays unknown
     if holes:
         if size % known:  # type: ignore[operator]
             raise ReshapeMismatch(
