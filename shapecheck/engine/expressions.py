@@ -153,9 +153,11 @@ def eval_literal(self: Interpreter, node: cst.BaseExpression) -> Value:
     cached = self.literals.get(id(node))
     if cached is None:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # `"\s"`: Python's warning is not ours to print
-                value = node.evaluated_value  # type: ignore[attr-defined]
+            value = _plain_literal(node)
+            if value is _NOT_PLAIN:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # `"\s"`: Python's warning is not ours to print
+                    value = node.evaluated_value  # type: ignore[attr-defined]
         except (ValueError, SyntaxError, MemoryError, OverflowError):
             value = None  # e.g. an integer past Python's digit limit
         cached = Const(value) if value is not None else UNKNOWN_VALUE
@@ -407,3 +409,27 @@ def _too_big(fn: Callable[[Any, Any], Any], left: Any, right: Any) -> bool:
 
 
 _WIDE_FORMAT = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d{5,}|\d*\.(\*|\d{5,}))")
+
+
+_NOT_PLAIN = object()
+
+
+def _plain_literal(node: cst.BaseExpression) -> Any:
+    """The value of an int, float or escape-free string literal, read directly.
+
+    libcst's ``evaluated_value`` compiles each literal with CPython's parser;
+    the common literals need none of that.  Anything else is ``_NOT_PLAIN``.
+    """
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0)
+    if isinstance(node, cst.Float):
+        return float(node.value)
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix.lower()
+        body = node.raw_value
+        if prefix in ("", "u") and "\\" not in body:
+            return body
+        if prefix == "r":
+            return body
+    return _NOT_PLAIN
+

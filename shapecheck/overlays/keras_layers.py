@@ -9,6 +9,7 @@ happened.  Tensors' own attributes, indexing and arithmetic are here too.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Optional
 
 import libcst as cst
@@ -64,6 +65,7 @@ def shape_from_value(value: Value) -> Optional[tuple[Dim, ...]]:
     return tuple(dims)
 
 
+@functools.lru_cache(maxsize=None)
 def _accepted_keywords(kind: str) -> Optional[frozenset[str]]:
     """Every keyword Keras accepts for layer ``kind``; None when that is not known."""
     if kind not in T.LAYERS_REJECTING_UNKNOWN_KWARGS:
