@@ -33,7 +33,7 @@ from typing import Any, Optional, Union
 
 import libcst as cst
 
-from shapecheck.engine.events import LayerCreated
+from shapecheck.engine.events import LayerApplied, LayerCreated, MethodCalled
 from shapecheck.engine.interpreter import Interpreter
 from shapecheck.engine.parsing import parse
 from shapecheck.engine.scope import Scope
@@ -132,6 +132,8 @@ class RecordingInterpreter(Interpreter):
 
     def __init__(self, module: cst.Module) -> None:
         self.layers: list[Layer] = []
+        self.naming: list[tuple[str, Any]] = []  # what Keras names, in creation order
+        self.call_order: dict[int, int] = {}  # id of a LayerCall -> when it was applied
         super().__init__(module, self._event)
         self.values: dict[int, tuple[cst.CSTNode, Value]] = {}
         self.models: list[Model] = []
@@ -140,22 +142,42 @@ class RecordingInterpreter(Interpreter):
         self.model_calls: dict[int, cst.Call] = {}  # id of a tensor a model call gave -> that call
 
     def _event(self, event: Any) -> None:
-        if isinstance(event, LayerCreated):
+        if isinstance(event, LayerApplied):
+            self.call_order.setdefault(id(event.call), len(self.call_order))
+        elif isinstance(event, LayerCreated):
             self.layers.append(event.layer)
+            self.naming.append(("layer", event.layer))
+        elif isinstance(event, MethodCalled) and event.method == "add" and isinstance(event.receiver, Model) \
+                and event.receiver.kind == "sequential" and isinstance(event.node, cst.Call) and event.node.args:
+            # Keras's Sequential.add: an InputLayer for a first layer given input_shape=, and a
+            # Functional (auto-named) each time a model with an input gets another layer.
+            model = event.receiver
+            added = self.values.get(id(event.node.args[0].value))
+            if model.inputs:
+                self.naming.append(("functional", None))
+            elif not model.layers and added is not None and isinstance(added[1], Layer) \
+                    and added[1].input_shape is not None:
+                self.naming.extend([("input", None), ("functional", None)])
 
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Value:  # type: ignore[override]
         """Evaluate ``node`` as the interpreter does, and remember tensors and models."""
         value = Interpreter.eval(self, node, scope)
-        if isinstance(value, (Tensor, Model)) or (isinstance(value, Seq) and value.items
+        if isinstance(value, (Tensor, Model, Layer)) or (isinstance(value, Seq) and value.items
                                                   and all(isinstance(v, Tensor) for v in value.items)):
             self.values[id(node)] = (node, value)
         if isinstance(node, cst.Call):
             if isinstance(value, Model) and value.node is node and id(value) not in self.model_ids:
                 self.model_ids.add(id(value))
                 self.models.append(value)
+                self.naming.append(("model", value))
+                if value.kind == "sequential" and value.layers and value.inputs:
+                    if value.layers[0].input_shape is not None and all(t is not value.inputs[0] for t in self.inputs):
+                        self.naming.append(("input", None))  # the InputLayer input_shape= makes
+                    self.naming.append(("functional", None))  # the Functional a Sequential builds
             elif isinstance(value, Tensor):
                 if value.is_input and value.node is node and value.producer is None:
                     self.inputs.append(value)
+                    self.naming.append(("input", value))
                 elif value.producer is not None and value.producer.node is not node:
                     self.model_calls[id(value)] = node
         return value
@@ -183,8 +205,11 @@ class _Namer:
 
 
 def _explicit_name(layer: Layer) -> Optional[str]:
-    name = layer.extra_kwargs.get("name")
-    return name if isinstance(name, str) else None
+    """The ``name=`` given to a layer; ``?`` when one was given but is not known."""
+    if "name" not in layer.extra_kwargs:
+        return None
+    name = layer.extra_kwargs["name"]
+    return name if isinstance(name, str) else "?"
 
 
 def _call_name(node: cst.CSTNode) -> Optional[str]:
@@ -330,20 +355,23 @@ class _Builder:
         self.interp = interp
         self.lines = lines
         self.names: dict[int, str] = {}
-        namer = _Namer()
-        for layer in interp.layers:
-            explicit = _explicit_name(layer)
-            self.names[id(layer)] = explicit or namer.next(snake_case(layer.kind))
-        for tensor in interp.inputs:
-            given = _call_name(tensor.node) if tensor.node is not None else None
-            self.names[id(tensor)] = given or namer.next("input_layer")
-        model_namer = _Namer()
         self.summaries: dict[int, ModelSummary] = {}
-        for model in interp.models:
-            kind = "Sequential" if model.kind == "sequential" else "Functional"
-            name = _call_name(model.node) or model_namer.next(snake_case(kind))
-            position = self.lines.get(id(model.node), 0)
-            self.summaries[id(model)] = ModelSummary(name, kind, position, 0, opaque=model.opaque)
+        namer = _Namer()
+        for what, value in interp.naming:
+            if what == "layer":
+                self.names[id(value)] = _explicit_name(value) or namer.next(snake_case(value.kind))
+            elif what == "input":
+                given = _call_name(value.node) if value is not None and value.node is not None else None
+                name = given or namer.next("input_layer")
+                if value is not None:
+                    self.names[id(value)] = name
+            elif what == "functional":
+                namer.next("functional")
+            else:
+                kind = "Sequential" if value.kind == "sequential" else "Functional"
+                name = _call_name(value.node) or namer.next(snake_case(kind))
+                self.summaries[id(value)] = ModelSummary(name, kind, self.lines.get(id(value.node), 0), 0,
+                                                         opaque=value.opaque)
 
     def layer_name(self, layer: Layer) -> str:
         return self.names.get(id(layer), snake_case(layer.kind))
@@ -421,8 +449,8 @@ class _Builder:
         summary.rows = [row for _, row in sorted(rows.values(), key=lambda item: item[0])]
 
     def _index(self, call: LayerCall) -> int:
-        line = self.lines.get(id(call.node), 0)
-        return line * 10_000 + self.interp.layers.index(call.layer) if call.layer in self.interp.layers else line
+        """When ``call`` was applied: rows follow the script's order, inputs first."""
+        return self.interp.call_order.get(id(call), len(self.interp.call_order))
 
     def _first_call(self, fed: list[Tensor]) -> int:
         return max((self._index(t.producer) for t in fed if t.producer is not None), default=0) + 1
