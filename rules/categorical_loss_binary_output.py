@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shapecheck.engine.events import Compiled
+from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.rule import Context, Invalid, Rule
 
 from ._loss import CATEGORICAL, compiled_pair, describe
@@ -16,8 +17,10 @@ class CategoricalLossBinaryOutputRule(Rule):
     summary = "categorical_crossentropy is used on a 1-unit or sigmoid output"
     what = """
 Reports `categorical_crossentropy` (as a string, function or
-`CategoricalCrossentropy`) when the model's output has one unit or a sigmoid
-activation.
+`CategoricalCrossentropy`) when the model's output has one unit (an error:
+the loss is always 0) or a sigmoid activation over several units (a
+warning: Keras 3 trains it, but it is usually a multi-label model given the
+multi-class loss).
 """
     why = """
 Categorical cross-entropy expects a probability distribution over classes.
@@ -45,6 +48,16 @@ model.compile(loss="categorical_crossentropy", optimizer="adam")
 """,
             raises=False,
         ),
+        Invalid(
+            """
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, activation="sigmoid")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+""",
+            raises=False,
+        ),
     ]
 
     def on_compiled(self, ctx: Context, event: Compiled) -> None:
@@ -56,13 +69,21 @@ model.compile(loss="categorical_crossentropy", optimizer="adam")
         if loss.name != CATEGORICAL or not (out.units == 1 or out.activation == "sigmoid"):
             return
         if out.units is not None and out.units > 1:
-            hint = "use `softmax` when each sample has one class, or `binary_crossentropy` for multi-label"
-        else:
-            hint = "use `binary_crossentropy` with one sigmoid unit"
+            # Keras 3 trains this; it is the multi-label vs multi-class question, not a certain bug.
+            ctx.report(
+                self,
+                event.loss_node,
+                f"`categorical_crossentropy` is the multi-class loss, but the model has {describe(out)}, "
+                "whose units are independent (multi-label); use `binary_crossentropy` if a sample may have "
+                "several labels, or `softmax` if it has exactly one class",
+                [(out.node, f"the output layer `{out.layer.kind}` is here")],
+                severity=Severity.WARNING,
+            )
+            return
         ctx.report(
             self,
             event.loss_node,
             f"`categorical_crossentropy` expects a softmax over several classes, but the model has "
-            f"{describe(out)}; {hint}",
+            f"{describe(out)}; use `binary_crossentropy` with one sigmoid unit",
             [(out.node, f"the output layer `{out.layer.kind}` is here")],
         )

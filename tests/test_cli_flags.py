@@ -15,10 +15,12 @@ from shapecheck.checking.registry import all_rules
 ERROR_SCRIPT = "import keras\nmodel = keras.Sequential(\n"  # SC001, an error
 WARNING_SCRIPT = """\
 import keras
+import numpy as np
 from keras import layers
 
 model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(3, activation="softmax")])
 model.compile(loss="mean_squared_error", optimizer="adam")
+model.fit(np.zeros((6, 8)), keras.utils.to_categorical(np.array([0, 1, 2, 0, 1, 2]), 3))
 """  # SC205 probability-output-with-regression-loss, a warning
 
 

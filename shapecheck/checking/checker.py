@@ -28,12 +28,12 @@ class Settings:
     rules: tuple[type[Rule], ...]
     severities: tuple[tuple[str, Severity], ...] = ()
 
-    def severity_of(self, rule: type[Rule]) -> Severity:
-        """The configured severity of ``rule``, or its default."""
+    def severity_of(self, rule: type[Rule], default: Optional[Severity] = None) -> Severity:
+        """The configured severity of ``rule``, or ``default`` (a finding's own), or the rule's."""
         for code, severity in self.severities:
             if code == rule.code:
                 return severity
-        return rule.severity
+        return default or rule.severity
 
 
 def default_settings() -> Settings:
@@ -139,7 +139,7 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
         fix = None
         if finding.fix is not None and lines is not None:
             fix = quick_fix(module, source, lines, ranges, finding.fix) or build_fix(module, finding.fix)
-        diagnostics.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(type(rule)),
+        diagnostics.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(type(rule), finding.severity),
                                       message, start, end, tuple(notes), event=finding.event, fix=fix))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics

@@ -50,6 +50,7 @@ class Finding:
     refs: list[cst.CSTNode] = field(default_factory=list)
     event: Any = None  # the interpreter event being handled when the finding was made
     fix: Optional[FixSpec] = None
+    severity: Optional[Severity] = None  # this finding's own severity, when it differs from the rule's
 
 
 class Context:
@@ -70,15 +71,18 @@ class Context:
         notes: Sequence[tuple[cst.CSTNode, str]] = (),
         refs: Sequence[cst.CSTNode] = (),
         fix: Optional[FixSpec] = None,
+        severity: Optional[Severity] = None,
     ) -> Finding:
         """Record a finding of ``rule`` at ``node`` and return it.
 
         ``message`` may hold ``{0}``, ``{1}``... which become the line numbers
         of the nodes in ``refs`` once positions are known.  ``fix`` is the
         finding's safe fix; a rule may also set ``finding.fix`` later (in
-        :meth:`Rule.finish`, once the whole file has been seen).
+        :meth:`Rule.finish`, once the whole file has been seen).  ``severity``
+        overrides the rule's default for this finding (a configured severity
+        for the rule still wins).
         """
-        finding = Finding(rule, node, message, list(notes), list(refs), self.current_event, fix)
+        finding = Finding(rule, node, message, list(notes), list(refs), self.current_event, fix, severity)
         if not (rule.api_probe and self.probing()):
             self.findings.append(finding)
         return finding
