@@ -9,6 +9,7 @@ from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.dims import is_known
 
 from ._data import data_arrays
+from ._where import data_note, fed_note, output_layer
 
 
 class LabelShapeRule(Rule):
@@ -107,9 +108,19 @@ model.fit(x, y, epochs=1, verbose=0)
             for axis in range(1, len(dims)):
                 a, b = dims[axis], out[axis]
                 if is_known(a) and is_known(b) and a != b and a != 1 and b != 1:
-                    self._report(ctx, event, f"labels of shape {y.shape} cannot match the model's output "
-                                             f"{tensor.shape} (axis {axis}: {a} against {b})")
+                    # One-hot labels made by an encoder: the fix is where they are built.
+                    self._report(ctx, event, f"labels of shape {y.shape}, which cannot match the model's output "
+                                             f"{tensor.shape} (axis {axis}: {a} against {b})",
+                                 at_labels=y.onehot and y.node is not None)
                     return
 
-    def _report(self, ctx: Context, event: DataFed, message: str) -> None:
-        ctx.report(self, event.node, f"`{event.method}` receives {message}")
+    def _report(self, ctx: Context, event: DataFed, message: str, at_labels: bool = False) -> None:
+        """Report at the ``fit`` call, or at the line that builds the labels; notes for the other places."""
+        ys = data_arrays(event.y) if event.y is not None else None
+        built = data_note(ys[0], "the labels") if ys else None
+        output = output_layer(event.model)
+        if at_labels and built is not None:
+            node, notes = built[0], [note for note in (output, fed_note(event)) if note]
+        else:
+            node, notes = event.node, [note for note in (built, output) if note]
+        ctx.report(self, node, f"`{event.method}` receives {message}", notes)
