@@ -85,7 +85,7 @@ loss = tf.keras.losses.mean_squared_error
         if name is None:
             return
         module = event.path.rpartition(".")[0]
-        if module == "keras.layers" and name in keras_api.REMOVED_LAYERS:
+        if (module == "keras.layers" and name in keras_api.REMOVED_LAYERS) or event.path in keras_api.REMOVED_PATHS:
             return
         hint = _suggestion(module, name, space)
         shown = "tf." + module if space == keras_api.TF_KERAS else module

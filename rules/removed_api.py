@@ -38,8 +38,12 @@ class RemovedApiRule(Rule):
 Reports APIs that tutorials still show but Keras 3 removed: `fit_generator`,
 `predict_generator`, `evaluate_generator` (and the never-existing
 `fit_on_generator`), `layers.Merge`, `CuDNNLSTM`/`CuDNNGRU`,
-`return_states=`, `batch_input_shape=`, Keras 1 argument names, and the
-optimizer argument `lr=`.
+`return_states=`, `batch_input_shape=`, Keras 1 argument names, the
+optimizer argument `lr=`, and removed modules and functions
+(`keras.preprocessing.text`, `keras.wrappers.scikit_learn`,
+`layers.experimental`, `ImageDataGenerator`, `backend.get_session`,
+`set_session`, `placeholder`), each where the namespace it is written in
+lacks it (`tf.keras` keeps `preprocessing.text` and `ImageDataGenerator`).
 """
     why = """
 Each of these fails in Keras 3 with an `AttributeError`, an `ImportError` or
@@ -89,6 +93,7 @@ model.fit_generator(iter([]), steps_per_epoch=1)
             return
         module, _, name = event.path.rpartition(".")
         removed = keras_api.REMOVED_LAYERS.get(name) if module == "keras.layers" else None
+        removed = removed or keras_api.REMOVED_PATHS.get(event.path)
         if removed is not None:
             ctx.report(self, event.node, f"{removed.what}; {removed.instead}")
 

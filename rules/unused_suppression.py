@@ -35,8 +35,8 @@ line, and tells readers a problem exists where there is none.
 import keras
 from keras import layers
 
-model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])
-model.compile(loss="mse", optimizer="adam")  # noqa: SC205 - a probability regressed on purpose
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(3, activation="sigmoid")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")  # noqa: SC202 - multi-label on purpose
 """,
     ]
     INVALID = [

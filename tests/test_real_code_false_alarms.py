@@ -41,6 +41,12 @@ CLEAN = {
         from tensorflow.keras.preprocessing.sequence import pad_sequences
         x = K.int_shape
         """,
+    # ...but not where tf.keras still has them.
+    "tf_keras_keeps_preprocessing": """
+        from tensorflow.keras.preprocessing.image import ImageDataGenerator
+        from tensorflow.keras.preprocessing.text import Tokenizer
+        from tensorflow.keras.preprocessing.sequence import TimeseriesGenerator, skipgrams
+        """,
     "tf_keras_star_import": """
         from tensorflow.keras.losses import *
         loss = mae
@@ -174,6 +180,26 @@ FLAGGED = {
         y = layers.Reshape((8, -1))(x)
         y = layers.Dense(8)(y)
         """, ["SC111:error"]),
+    # Misses: removed modules and backend functions, reported with their replacement...
+    "removed_modules": ("""
+        from keras.preprocessing.text import Tokenizer
+        from keras.preprocessing.sequence import pad_sequences, TimeseriesGenerator
+        from keras.wrappers.scikit_learn import KerasClassifier
+        from tensorflow.keras.wrappers.scikit_learn import KerasRegressor
+        from tensorflow.keras.layers.experimental import preprocessing
+        from keras.preprocessing.image import ImageDataGenerator
+        """, ["SC301:error"] * 6),
+    "removed_backend_functions": ("""
+        import tensorflow as tf
+        from keras import backend as K
+        s = K.get_session()
+        K.set_session(s)
+        p = K.placeholder(shape=(2,))
+        s2 = tf.keras.backend.get_session()
+        """, ["SC301:error"] * 4),
+    "removed_keras2_module_path": ("""
+        from keras.layers.core import Dense
+        """, ["SC303:error"]),
 }
 
 

@@ -521,8 +521,10 @@ class Interpreter:
             else:
                 top = path.split(".")[0]
                 scope.vars[top] = Ref(top, top)
-            if "." in path:
-                self.observe_name(canonical, alias.name, path)
+            parts = path.split(".")
+            for end in range(2, len(parts) + 1):
+                prefix = ".".join(parts[:end])
+                self.observe_name(self.overlays.canonical(prefix), alias.name, prefix)
 
     def do_import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
         """``from keras.layers import Dense as D``, ``from tensorflow import keras``."""
@@ -533,8 +535,10 @@ class Interpreter:
             return
         written_module = dotted(node.module)
         module = self.overlays.canonical(written_module)
-        if "." in written_module:
-            self.observe_name(module, node.module, written_module)
+        parts = written_module.split(".")
+        for end in range(2, len(parts) + 1):  # keras.layers, keras.layers.experimental, ...
+            prefix = ".".join(parts[:end])
+            self.observe_name(self.overlays.canonical(prefix), node.module, prefix)
         if isinstance(node.names, cst.ImportStar):
             names = self.overlays.star_names.get(written_module) or self.overlays.star_names.get(module, ())
             for name in names:

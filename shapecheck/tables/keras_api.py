@@ -123,6 +123,31 @@ REMOVED_OPTIMIZER_KEYWORDS: dict[str, Removed] = {
     "decay": Removed("optimizer argument `decay` is ignored by Keras 3 (it only warns)", "use a `keras.optimizers.schedules` learning-rate schedule"),
 }
 
+# Modules and module-level names by canonical path; reported only where the
+# namespace the script writes them in lacks them (tf.keras keeps some).
+REMOVED_PATHS: dict[str, Removed] = {
+    "keras.preprocessing.text": Removed("`keras.preprocessing.text` (`Tokenizer`) was removed in Keras 3",
+                                        "use `keras.layers.TextVectorization`"),
+    "keras.preprocessing.sequence.TimeseriesGenerator": Removed(
+        "`TimeseriesGenerator` was removed in Keras 3", "use `keras.utils.timeseries_dataset_from_array`"),
+    "keras.preprocessing.sequence.skipgrams": Removed("`skipgrams` was removed in Keras 3",
+                                                      "generate the pairs yourself"),
+    "keras.preprocessing.sequence.make_sampling_table": Removed("`make_sampling_table` was removed in Keras 3",
+                                                                "compute the table yourself"),
+    "keras.preprocessing.image.ImageDataGenerator": Removed(
+        "`ImageDataGenerator` was removed from Keras 3",
+        "use `keras.utils.image_dataset_from_directory` and augmentation layers (`keras.layers.RandomFlip`, ...)"),
+    "keras.wrappers.scikit_learn": Removed("`keras.wrappers.scikit_learn` was removed in Keras 3",
+                                           "use `keras.wrappers.SKLearnClassifier` / `SKLearnRegressor`"),
+    "keras.layers.experimental": Removed("`layers.experimental` was removed in Keras 3",
+                                         "the preprocessing layers are in `keras.layers` (`keras.layers.RandomFlip`, ...)"),
+    "keras.backend.get_session": Removed("`get_session` was removed (TensorFlow 2 has no sessions)",
+                                         "drop it; `keras.backend.clear_session()` resets the state"),
+    "keras.backend.set_session": Removed("`set_session` was removed (TensorFlow 2 has no sessions)",
+                                         "drop it; configure devices with `tf.config`"),
+    "keras.backend.placeholder": Removed("`placeholder` was removed in Keras 3", "use `keras.Input(shape=...)`"),
+}
+
 REMOVED_FIT_KEYWORDS: dict[str, Removed] = {
     "nb_epoch": Removed("`nb_epoch` is the Keras 1 name of `epochs`", "use `epochs=`"),
 }
