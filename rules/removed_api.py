@@ -6,6 +6,7 @@ from shapecheck.tables import keras_api
 from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import KerasCallKeywords, KerasName, LayerCreated, MethodCalled
 from shapecheck.checking.rule import Context, FixSpec, Invalid, Rule
+from shapecheck.report.diagnostics import Applicability
 from shapecheck.engine.values import Model
 
 from ._fix import keyword_of, rename
@@ -32,6 +33,13 @@ class RemovedApiRule(Rule):
     code = "SC301"
     name = "removed-api"
     fixable = True
+    fix_applicability = "sometimes"
+    fix_safety = """
+`lr=` -> `learning_rate=` and `fit_generator(...)` -> `fit(...)` (when every argument
+carries over) are safe: Keras 2 already treated them as the same thing. `return_states=`
+-> `return_state=` is unsafe: `return_states` never existed, and `return_state=True`
+makes the layer return its states too, which the code after it may not expect.
+"""
     api_probe = True
     summary = "A Keras API that no longer exists in Keras 3"
     what = """
@@ -121,7 +129,8 @@ model.fit_generator(iter([]), steps_per_epoch=1)
                 given = {arg.keyword.value for arg in getattr(event.layer.node, "args", ()) if arg.keyword}
                 if new_key is not None and new_key not in given:
                     replacement = rename(node, new_key)
-                    fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,)) if replacement else None
+                    fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,),
+                                  Applicability.UNSAFE) if replacement else None
                 ctx.report(self, node, f"{removed.what}; {removed.instead}", fix=fix)
 
     def on_keras_call_keywords(self, ctx: Context, event: KerasCallKeywords) -> None:
@@ -136,7 +145,8 @@ model.fit_generator(iter([]), steps_per_epoch=1)
                 keyword = keyword_of(event.node, node)
                 if new_key is not None and new_key not in event.keywords and keyword is not None:
                     replacement = rename(keyword, new_key)
-                    fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,)) if replacement else None
+                    fix = FixSpec(f"Rename `{key}=` to `{new_key}=`", (replacement,),
+                                  Applicability.SAFE) if replacement else None
                 # The keyword (`lr`) is what is wrong, not its value.
                 ctx.report(self, keyword if keyword is not None else node, f"{removed.what}; {removed.instead}",
                            fix=fix)
@@ -153,4 +163,5 @@ model.fit_generator(iter([]), steps_per_epoch=1)
         if sum(arg.keyword is None for arg in args) > 1 or not set(event.keywords) <= accepted:
             return None
         replacement = rename(event.method_node, new_method)
-        return FixSpec(f"Replace `{event.method}` with `{new_method}`", (replacement,)) if replacement else None
+        return FixSpec(f"Replace `{event.method}` with `{new_method}`", (replacement,),
+                       Applicability.SAFE) if replacement else None

@@ -7,6 +7,7 @@ from collections import Counter
 from shapecheck.engine.events import Compiled, LayerApplied, LayerCreated
 from shapecheck.engine.model_outputs import activation_name
 from shapecheck.checking.rule import Context, Finding, FixSpec, Invalid, Rule
+from shapecheck.report.diagnostics import Applicability
 from shapecheck.shapes.dims import is_known
 from shapecheck.engine.values import Layer
 
@@ -20,6 +21,11 @@ class SoftmaxSingleUnitRule(Rule):
     code = "SC201"
     name = "softmax-single-unit"
     fixable = True
+    fix_safety = """
+Offered only for a one-unit output layer, made and applied once, trained with binary
+cross-entropy: that loss reads the output as the probability of the positive class, which
+only `sigmoid` gives; softmax made it the constant 1.0, so nothing else depended on it.
+"""
     summary = "Softmax over a single unit always outputs 1.0"
     what = """
 Reports `Dense(1, activation="softmax")`, and a `softmax` activation or
@@ -75,7 +81,8 @@ model.compile(loss="binary_crossentropy", optimizer="adam")
                 continue
             replacement = replace_string(layer.args.get("activation"), "sigmoid")  # type: ignore[arg-type]
             if replacement is not None:
-                finding.fix = FixSpec("Use `sigmoid` for the single-unit binary output", (replacement,))
+                finding.fix = FixSpec("Use `sigmoid` for the single-unit binary output", (replacement,),
+                                      Applicability.SAFE)
 
     def on_layer_applied(self, ctx: Context, event: LayerApplied) -> None:
         """Report layers whose softmax runs over a last axis of size 1."""

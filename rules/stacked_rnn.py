@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from shapecheck.engine.events import LayerCreated, ShapeProblem
-from shapecheck.checking.rule import Context, Finding, FixSpec, Invalid, Rule
-from shapecheck.shapes.errors import RankMismatch
-from shapecheck.engine.values import Layer
+import libcst as cst
 
-from ._fix import set_keyword
+from shapecheck.engine.events import LayerApplied, LayerCreated, ShapeProblem
+from shapecheck.checking.rule import Context, Finding, FixSpec, Invalid, Rule
+from shapecheck.report.diagnostics import Applicability
+from shapecheck.shapes.errors import RankMismatch
+from shapecheck.engine.values import Layer, LayerCall
+
+from ._fix import parent_map, set_keyword, used_once
 from ._shape import is_stacked_rnn_problem, last_output_rnn
 
 
@@ -19,6 +22,13 @@ class StackedRnnRule(Rule):
     code = "SC102"
     name = "stacked-rnn-missing-return-sequences"
     fixable = True
+    fix_applicability = "sometimes"
+    fix_safety = """
+Adding `return_sequences=True` changes the RNN's output for every layer that reads it,
+so the fix is safe only when the stacked layer is the output's one consumer (a
+`Sequential` model, or a functional output used exactly once); when the output also
+feeds another layer, or its uses cannot be told, the fix is unsafe.
+"""
     summary = "An RNN is fed the last output of another RNN instead of its sequence"
     what = """
 Checks that an RNN (`LSTM`, `GRU`, `SimpleRNN`, also inside `Bidirectional`)
@@ -62,6 +72,12 @@ model = keras.Sequential([
     def __init__(self) -> None:
         self._created: Counter[int] = Counter()
         self._pending: list[tuple[Finding, Layer]] = []
+        self._consumers: Counter[int] = Counter()  # layer calls reading the outputs of each call
+
+    def on_layer_applied(self, ctx: Context, event: LayerApplied) -> None:
+        """Count, for each layer call, the later layer calls that read its outputs."""
+        for producer in {id(t.producer): t.producer for t in event.call.inputs if t.producer is not None}:
+            self._consumers[producer] += 1
 
     def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
         """Count how often each constructor call makes a layer (a helper called twice makes two)."""
@@ -86,7 +102,9 @@ model = keras.Sequential([
         self._pending.append((finding, rnn))
 
     def finish(self, ctx: Context) -> None:
-        """Offer the fix where it changes only this RNN: made once, applied once."""
+        """Offer the fix where it changes only this RNN (made once, applied once); safe only
+        when the RNN's output has exactly one consumer."""
+        parents: dict[int, cst.CSTNode] = {}
         for finding, rnn in self._pending:
             inner = rnn.config.get("layer") if rnn.kind == "Bidirectional" else rnn
             if not isinstance(inner, Layer) or len(rnn.calls) > 1:
@@ -98,5 +116,20 @@ model = keras.Sequential([
                                              for arg in getattr(inner.node, "args", ())):
                 continue  # passed positionally: leave it to a person
             replacement = set_keyword(inner.node, "return_sequences", "True")
-            if replacement is not None:
-                finding.fix = FixSpec(f"Add `return_sequences=True` to the `{inner.kind}`", (replacement,))
+            if replacement is None:
+                continue
+            if ctx.module is not None and not parents:
+                parents = parent_map(ctx.module)
+            safe = self._one_consumer(ctx, rnn.calls[0], parents) if rnn.calls else False
+            finding.fix = FixSpec(f"Add `return_sequences=True` to the `{inner.kind}`", (replacement,),
+                                  Applicability.SAFE if safe else Applicability.UNSAFE)
+
+    def _one_consumer(self, ctx: Context, call: LayerCall, parents: dict[int, cst.CSTNode]) -> bool:
+        """True when the output of ``call`` certainly reaches one place only: one layer call reads
+        it, and nothing else in the code does (a Sequential's next layer; or a functional output
+        passed straight on, or named and read once)."""
+        if self._consumers[id(call)] != 1 or ctx.module is None:
+            return False
+        if call.node is call.layer.node or isinstance(call.node, (cst.Name, cst.Attribute)):
+            return True  # applied by a Sequential model: only its next layer reads the output
+        return isinstance(call.node, cst.Call) and used_once(ctx.module, call.node, parents)

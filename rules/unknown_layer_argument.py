@@ -7,9 +7,15 @@ import difflib
 from shapecheck.tables import keras_api
 from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import LayerCreated
-from shapecheck.checking.rule import Context, Invalid, Rule
+from shapecheck.checking.rule import Context, FixSpec, Invalid, Rule
 
+from ._fix import rename
 from .merge_layer_with_tensors import MergeLayerWithTensorsRule
+
+
+FIX_CUTOFF = 0.75
+"""How similar (difflib's ratio) the one accepted argument must be for the rename fix; at this
+cutoff `kernal_size` has one candidate (`kernel_size`) and `regularizer` has two (no fix)."""
 
 
 class UnknownLayerArgumentRule(Rule):
@@ -19,6 +25,14 @@ class UnknownLayerArgumentRule(Rule):
     name = "unknown-layer-argument"
     api_probe = True
     summary = "A layer is given a keyword argument it does not accept"
+    fixable = True
+    fix_applicability = "unsafe"
+    fix_safety = """
+When exactly one accepted argument is close to the misspelt one (at least 75% similar by
+`difflib`), the fix renames it (`activaton=` -> `activation=`, `kernal_size=` ->
+`kernel_size=`). It is unsafe: the guess may be wrong, and the renamed argument then takes
+effect where Keras refused the call before.
+"""
     what = """
 Checks every keyword argument of a Keras layer constructor against the
 arguments that layer accepts in Keras 3.
@@ -49,12 +63,18 @@ layer = Dense(32, activaton="relu")
         """Report unknown keywords (those SC301 explains as removed APIs excepted)."""
         kind = event.layer.kind
         params = [name for name, _ in T.LAYER_SIGNATURES.get(kind, ((), False))[0]]
+        given = {arg.keyword.value for arg in getattr(event.layer.node, "args", ()) if arg.keyword is not None}
         for key, node in event.unknown_keywords:
             if key in keras_api.REMOVED_LAYER_KEYWORDS:
                 continue
             close = difflib.get_close_matches(key, params, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            ctx.report(self, node, f"`{kind}` has no argument `{key}`{hint}")
+            fix = None
+            closest = difflib.get_close_matches(key, params, n=2, cutoff=FIX_CUTOFF)
+            if len(closest) == 1 and closest[0] not in given:
+                replacement = rename(node, closest[0])
+                fix = FixSpec(f"Rename `{key}=` to `{closest[0]}=`", (replacement,)) if replacement else None
+            ctx.report(self, node, f"`{kind}` has no argument `{key}`{hint}", fix=fix)
         if MergeLayerWithTensorsRule.applies(event):
             return  # SC106 explains the positional tensors better
         for node in event.extra_positional:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -67,7 +65,10 @@ def test_rules_list_says_opt_in_once() -> None:
 
 
 def test_rule_docs_say_whether_a_fix_exists() -> None:
-    assert "Fix: a safe fix is available (`shapecheck check --fix`)." in rule_by_code("SC102").documentation()
+    assert "Fix: a safe fix is available (`shapecheck check --fix`)." in rule_by_code("SC201").documentation()
+    assert "Fix: sometimes safe (`shapecheck check --fix`), otherwise unsafe" in rule_by_code("SC102").documentation()
+    assert "Fix: an unsafe fix is available (`shapecheck check --fix --unsafe-fixes`)." in \
+        rule_by_code("SC302").documentation()
     assert "Fix: none; change the code by hand." in rule_by_code("SC101").documentation()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from shapecheck import __version__
-from shapecheck.report.diagnostics import Diagnostic, Edit, Fix, Location, Note, Severity
+from shapecheck.report.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Note, Severity
 
 CACHE_DIR_NAME = ".shapecheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by shapecheck.\n"
@@ -63,7 +63,7 @@ def dump(d: Diagnostic) -> dict[str, Any]:
                   for n in d.notes],
         "fix": None if d.fix is None else [d.fix.message, [
             [e.content, [e.location.row, e.location.column], [e.end_location.row, e.end_location.column]]
-            for e in d.fix.edits]],
+            for e in d.fix.edits], d.fix.applicability.value],
     }
 
 
@@ -71,8 +71,9 @@ def load(data: dict[str, Any], filename: str) -> Diagnostic:
     """A finding back from :func:`dump`'s data, in file ``filename``."""
     fix = None
     if data["fix"] is not None:
-        message, edits = data["fix"]
-        fix = Fix(message, tuple(Edit(_location(start), _location(end), content) for content, start, end in edits))
+        message, edits, applicability = data["fix"]
+        fix = Fix(message, tuple(Edit(_location(start), _location(end), content) for content, start, end in edits),
+                  Applicability(applicability))
     notes = tuple(Note(message, _location(start), _location(end)) for message, start, end in data["notes"])
     return Diagnostic(filename, data["code"], data["name"], Severity(data["severity"]), data["message"],
                       _location(data["location"]), _location(data["end_location"]), notes, fix=fix)

@@ -23,7 +23,8 @@ from shapecheck.app.runner import FileResult, check_files, default_jobs
 from shapecheck.app.terminal import color_wanted, colorize, show_progress
 from shapecheck.checking.checker import Settings, io_error
 from shapecheck.report.diagnostics import Diagnostic
-from shapecheck.report.formats.registry import FORMATS, MACHINE_FORMATS, statistics
+from shapecheck.report.formats.common import DEFAULT_FIXES, FixView, plural
+from shapecheck.report.formats.registry import MACHINE_FORMATS, render, statistics
 
 IO_ERROR = "SC002"
 
@@ -69,7 +70,7 @@ def check_resolved(options: CheckOptions, resolved: Resolved) -> int:
     had_error = bool(missing)
     cache = None if options.no_cache else Cache(cache_folder(options.cache_dir, resolved.config))
     results = _run(sources, resolved.settings_for, fmt, options.jobs or default_jobs(), cache,
-                   options.fix or options.show_diff, keep_events=resolved.confirm)
+                   options.fix or options.show_diff, keep_events=resolved.confirm, unsafe_fixes=options.unsafe_fixes)
     diagnostics: list[Diagnostic] = list(missing)
     for result in results:
         if result.error is not None:
@@ -88,13 +89,18 @@ def check_resolved(options: CheckOptions, resolved: Resolved) -> int:
         fixed, failed = _write_fixes(results, options.use_stdin)
         had_error = had_error or failed
         report_stream_is_stderr = options.use_stdin
-    report = _report(fmt, diagnostics, results, options.show_statistics)
+    fixes = FixView(unsafe_fixes=options.unsafe_fixes, show_fixes=options.show_fixes)
+    report = _report(fmt, diagnostics, results, options.show_statistics, fixes)
     if options.quiet and fmt in ("concise", "full") and not options.show_statistics:
-        report = _without_summary(report, diagnostics, len(results))
-    if options.fix and fmt not in MACHINE_FORMATS and not options.show_statistics:
-        report += f"Fixed {fixed} finding{'' if fixed == 1 else 's'} ({len(diagnostics)} remaining).\n"
-    elif options.fix:
-        click.echo(f"Fixed {fixed} finding{'' if fixed == 1 else 's'} ({len(diagnostics)} remaining).", err=True)
+        report = _without_summary(report, diagnostics, len(results), fixes)
+    if options.fix:
+        done = f"Fixed {plural(fixed, 'finding')} ({len(diagnostics)} remaining).\n"
+        if options.show_fixes and fixed:
+            done = fixed_listing(results)
+        if fmt not in MACHINE_FORMATS and not options.show_statistics:
+            report += done
+        else:
+            click.echo(done, nl=False, err=True)
     _emit(report, fmt, options.output_file, report_stream_is_stderr, options.color)
     if had_error:
         return EXIT_ERROR
@@ -102,11 +108,30 @@ def check_resolved(options: CheckOptions, resolved: Resolved) -> int:
     return EXIT_FINDINGS if failing and not options.exit_zero else EXIT_CLEAN
 
 
-def _without_summary(report: str, diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+def fixed_listing(results: Sequence[FileResult]) -> str:
+    """``--fix --show-fixes``: the fixes applied, per file and rule, as ruff lists them."""
+    from collections import Counter
+
+    from shapecheck.checking.registry import rule_by_code
+
+    total = sum(r.fixed for r in results)
+    lines = [f"Fixed {plural(total, 'finding')}:"]
+    for result in results:
+        if not result.fixed_codes:
+            continue
+        lines.append(f"- {result.path}:")
+        for code, count in sorted(Counter(result.fixed_codes).items()):
+            rule = rule_by_code(code)
+            lines.append(f"    {count} × {code} ({rule.name if rule else '?'})")
+    return "\n".join(lines) + "\n"
+
+
+def _without_summary(report: str, diagnostics: Sequence[Diagnostic], files_checked: int,
+                     fixes: FixView = DEFAULT_FIXES) -> str:
     """The concise or full report less its summary lines (``--quiet``)."""
     from shapecheck.report.formats.common import fixable_line, summary
 
-    drop = {summary(diagnostics, files_checked), fixable_line(diagnostics)}
+    drop = {summary(diagnostics, files_checked), fixable_line(diagnostics, fixes)}
     kept = [line for line in report.splitlines() if line not in drop]
     while kept and not kept[-1].strip():
         kept.pop()
@@ -114,14 +139,15 @@ def _without_summary(report: str, diagnostics: Sequence[Diagnostic], files_check
 
 
 def _run(sources: list[SourceFile], settings_for: Callable[[str], Settings], fmt: str, jobs: int,
-         cache: Optional[Cache], fix: bool, keep_events: bool = False) -> list[FileResult]:
+         cache: Optional[Cache], fix: bool, keep_events: bool = False, unsafe_fixes: bool = False) -> list[FileResult]:
     """Check the files (``keep_events``: keep the interpreter events on the findings,
     serially and without the cache, for whatever rebuilds them, like --confirm)."""
     if show_progress(sys.stderr, fmt, len(sources)):
         with click.progressbar(length=len(sources), label="Checking", file=sys.stderr) as bar:
             return check_files(sources, settings_for, jobs=jobs, cache=cache, fix=fix, keep_events=keep_events,
-                               progress=bar.update)
-    return check_files(sources, settings_for, jobs=jobs, cache=cache, fix=fix, keep_events=keep_events)
+                               progress=bar.update, unsafe_fixes=unsafe_fixes)
+    return check_files(sources, settings_for, jobs=jobs, cache=cache, fix=fix, keep_events=keep_events,
+                       unsafe_fixes=unsafe_fixes)
 
 
 def _confirm(diagnostics: list[Diagnostic], results: Sequence[FileResult], device: str,
@@ -170,11 +196,12 @@ def _write_fixes(results: Sequence[FileResult], to_stdout: bool) -> tuple[int, b
     return fixed, failed
 
 
-def _report(fmt: str, diagnostics: list[Diagnostic], results: Sequence[FileResult], show_statistics: bool) -> str:
+def _report(fmt: str, diagnostics: list[Diagnostic], results: Sequence[FileResult], show_statistics: bool,
+            fixes: FixView = DEFAULT_FIXES) -> str:
     if show_statistics:
         return statistics(diagnostics, as_json_list=fmt in ("json", "json-lines"))
     sources = {r.path: (r.fixed_source or r.source) for r in results if r.source is not None and not r.notebook}
-    return FORMATS[fmt](diagnostics, len(results), sources)
+    return render(fmt, diagnostics, len(results), sources, fixes)
 
 
 def _emit(report: str, fmt: str, output_file: Optional[str], to_stderr: bool, color: str = "auto") -> None:

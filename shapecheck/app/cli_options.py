@@ -51,7 +51,14 @@ _OPTIONS: list[Callable[[F], F]] = [
                  help="Skip files that .gitignore ignores (default: on)."),
     click.option("--stdin-filename", default=None, help="Read the script from standard input, as this file."),
     click.option("--fix", is_flag=True, help="Apply the safe fixes in place."),
-    click.option("--diff", "show_diff", is_flag=True, help="Show the safe fixes as a diff; change nothing."),
+    click.option("--unsafe-fixes", is_flag=True,
+                 help="With --fix or --diff, apply the unsafe fixes too (those that may change behaviour "
+                      "beyond the finding); without it they are only shown as available."),
+    click.option("--show-fixes", is_flag=True,
+                 help="List each finding's fix under it (safe or unsafe); with --fix, list the fixes "
+                      "applied per file."),
+    click.option("--diff", "show_diff", is_flag=True,
+                 help="Show the fixes as a diff (the safe ones; add --unsafe-fixes for all); change nothing."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                  help="Check files in this many processes (default: all cores)."),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
@@ -102,6 +109,8 @@ class CheckOptions:
     respect_gitignore: Optional[bool] = None
     stdin_filename: Optional[str] = None
     fix: bool = False
+    unsafe_fixes: bool = False
+    show_fixes: bool = False
     show_diff: bool = False
     jobs: Optional[int] = None
     no_cache: bool = False

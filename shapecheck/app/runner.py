@@ -35,6 +35,7 @@ class FileResult:
     source: Optional[str] = None  # the text that was checked
     fixed_source: Optional[str] = None  # the text after --fix, when it changed
     fixed: int = 0
+    fixed_codes: tuple[str, ...] = ()  # the code of each fix applied (--fix --show-fixes)
     notebook: bool = False
     bom: bool = False
     cells: Optional[NotebookScript] = None  # a notebook's script: where each row came from
@@ -48,24 +49,28 @@ class _Task:
     fix: bool
     keep_events: bool
     invalid_cells: tuple[InvalidCell, ...] = ()
+    unsafe_fixes: bool = False
 
 
-def _run(task: _Task) -> tuple[list[Diagnostic], Optional[str], int, Optional[str]]:
-    """Check (or fix) one file: findings, fixed text, number fixed, internal error."""
+_Outcome = tuple[list[Diagnostic], Optional[str], tuple[str, ...], Optional[str]]
+
+
+def _run(task: _Task) -> _Outcome:
+    """Check (or fix) one file: findings, fixed text, the codes of the fixes applied, internal error."""
     try:
         if task.fix:
-            result = fix_source(task.source, task.path, task.settings)
+            result = fix_source(task.source, task.path, task.settings, task.unsafe_fixes)
             fixed_source = result.source if result.source != task.source else None
-            diagnostics, fixed = result.diagnostics, result.fixed
+            diagnostics, fixed_codes = result.diagnostics, result.fixed_codes
         else:
-            diagnostics, fixed_source, fixed = check_source(task.source, task.path, task.settings), None, 0
+            diagnostics, fixed_source, fixed_codes = check_source(task.source, task.path, task.settings), None, ()
             if task.invalid_cells:
                 diagnostics = sorted(diagnostics + invalid_cell_findings(task), key=Diagnostic.sort_key)
     except Exception as error:  # noqa: BLE001 - one bad file never stops the run
-        return [], None, 0, f"internal error: {type(error).__name__}: {error}"
+        return [], None, (), f"internal error: {type(error).__name__}: {error}"
     if not task.keep_events:
         diagnostics = [replace(d, event=None) if d.event is not None else d for d in diagnostics]
-    return diagnostics, fixed_source, fixed, None
+    return diagnostics, fixed_source, fixed_codes, None
 
 
 def invalid_cell_findings(task: _Task) -> list[Diagnostic]:
@@ -116,9 +121,11 @@ def check_files(
     fix: bool = False,
     keep_events: bool = False,
     progress: Optional[Callable[[int], None]] = None,
+    unsafe_fixes: bool = False,
 ) -> list[FileResult]:
     """Check every file of ``sources``; results in the same order.
 
+    ``fix`` applies the safe fixes (and the unsafe ones with ``unsafe_fixes``).
     ``keep_events`` keeps the interpreter events on the findings (for
     --confirm); it turns off the cache and the worker processes.
     """
@@ -144,7 +151,8 @@ def check_files(
                 _tick(progress)
                 continue
         invalid = source.cells.invalid if source.cells is not None else ()
-        tasks.append((len(results) - 1, _Task(source.name, source.text, settings, use_fix, keep_events, invalid), key))
+        tasks.append((len(results) - 1, _Task(source.name, source.text, settings, use_fix, keep_events, invalid,
+                                                    unsafe_fixes), key))
     workers = min(jobs, len(tasks) // MIN_FILES_PER_WORKER) if not keep_events else 1
     if workers > 1:
         # The first file is checked here, so the workers fork with warm caches
@@ -201,11 +209,12 @@ def _tick(progress: Optional[Callable[[int], None]]) -> None:
 
 
 def _collect(results: list[FileResult], tasks: Sequence[tuple[int, _Task, Optional[str]]],
-             outcomes: Iterable[tuple[list[Diagnostic], Optional[str], int, Optional[str]]],
+             outcomes: Iterable[_Outcome],
              cache: Optional[Cache], progress: Optional[Callable[[int], None]]) -> None:
-    for (index, task, key), (diagnostics, fixed_source, fixed, error) in zip(tasks, outcomes):
+    for (index, task, key), (diagnostics, fixed_source, fixed_codes, error) in zip(tasks, outcomes):
         result = results[index]
-        result.diagnostics, result.fixed_source, result.fixed, result.error = diagnostics, fixed_source, fixed, error
+        result.diagnostics, result.fixed_source, result.error = diagnostics, fixed_source, error
+        result.fixed, result.fixed_codes = len(fixed_codes), fixed_codes
         if cache is not None and error is None:
             if fixed_source is None and key is not None:
                 cache.put(key, diagnostics)

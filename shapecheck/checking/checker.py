@@ -64,7 +64,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
         return _syntax_error(module, filename, settings)
     if isinstance(module, Unparsable):
         return []  # valid Python that libcst cannot read: never reported as invalid
-    context = Context()
+    context = Context(module)
     handlers: dict[str, list[Callable[[Context, Any], None]]] = defaultdict(list)
     rules = [rule_class() for rule_class in settings.rules]
     for rule in rules:

@@ -14,7 +14,7 @@ from typing import Any, Callable, ClassVar, Optional, Sequence
 
 import libcst as cst
 
-from shapecheck.report.diagnostics import Severity
+from shapecheck.report.diagnostics import Applicability, Severity
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,17 @@ class Invalid:
 
 @dataclass(frozen=True)
 class FixSpec:
-    """A rule's safe fix as libcst node replacements: each old node (from the
-    checked module) is replaced by its new node; the checker turns this into
-    text edits, so everything else in the file is left byte for byte."""
+    """A rule's fix as libcst node replacements: each old node (from the checked
+    module) is replaced by its new node; the checker turns this into text edits,
+    so everything else in the file is left byte for byte.
+
+    ``applicability`` is unsafe unless the rule says otherwise: a fix is safe only
+    when it cannot change behaviour beyond the finding (see
+    :class:`~shapecheck.report.diagnostics.Applicability`)."""
 
     description: str
     replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+    applicability: Applicability = Applicability.UNSAFE
 
 
 @dataclass
@@ -56,9 +61,11 @@ class Finding:
 class Context:
     """Collects the findings of one file."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: Optional[cst.Module] = None) -> None:
         self.findings: list[Finding] = []
         self.current_event: Any = None
+        # The checked module, for rules that judge a fix by the code around it.
+        self.module = module
         # True while the interpreter runs code under a feature or version check
         # (set by the checker); findings of ``api_probe`` rules are dropped there.
         self.probing: Callable[[], bool] = lambda: False
@@ -77,7 +84,7 @@ class Context:
 
         ``message`` may hold ``{0}``, ``{1}``... which become the line numbers
         of the nodes in ``refs`` once positions are known.  ``fix`` is the
-        finding's safe fix; a rule may also set ``finding.fix`` later (in
+        finding's fix (safe or unsafe); a rule may also set ``finding.fix`` later (in
         :meth:`Rule.finish`, once the whole file has been seen).  ``severity``
         overrides the rule's default for this finding (a configured severity
         for the rule still wins).
@@ -99,8 +106,12 @@ class Rule:
     why: ClassVar[str]
     VALID: ClassVar[list[str]] = []
     INVALID: ClassVar[list[Invalid]] = []
-    # Fixable rules offer a safe fix for (some of) their findings (``--fix``).
+    # Fixable rules offer a fix for (some of) their findings (``--fix``).
     fixable: ClassVar[bool] = False
+    # How safe their fixes are: "safe", "unsafe", or "sometimes" (safe in some
+    # cases, unsafe in others); ``fix_safety`` says when and why, for the docs.
+    fix_applicability: ClassVar[str] = "safe"
+    fix_safety: ClassVar[str] = ""
     # Opt-in rules run only when selected by their exact code or name.
     opt_in: ClassVar[bool] = False
     # API rules say a name or argument does not exist in this Keras; code under
@@ -120,10 +131,16 @@ class Rule:
 
     @classmethod
     def fix_availability(cls) -> str:
-        """One line saying whether the rule's findings come with a fix."""
-        if cls.fixable:
-            return "Fix: a safe fix is available (`shapecheck check --fix`)."
-        return "Fix: none; change the code by hand."
+        """A paragraph saying whether the rule's findings come with a fix, and how safe it is."""
+        if not cls.fixable:
+            return "Fix: none; change the code by hand."
+        line = {
+            "safe": "Fix: a safe fix is available (`shapecheck check --fix`).",
+            "unsafe": "Fix: an unsafe fix is available (`shapecheck check --fix --unsafe-fixes`).",
+            "sometimes": "Fix: sometimes safe (`shapecheck check --fix`), otherwise unsafe "
+                         "(`shapecheck check --fix --unsafe-fixes`).",
+        }[cls.fix_applicability]
+        return f"{line} {' '.join(cls.fix_safety.split())}".rstrip()
 
     @classmethod
     def documentation(cls) -> str:

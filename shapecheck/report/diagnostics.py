@@ -45,12 +45,34 @@ class Edit:
     content: str
 
 
+class Applicability(str, Enum):
+    """Whether a fix may be applied without a person looking (ruff's meaning).
+
+    A fix is ``safe`` only when it cannot change the program's behaviour beyond
+    the mistake its finding reports; ``--fix`` applies those.  Every other fix is
+    ``unsafe``: shown, and applied only with ``--unsafe-fixes``.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True)
 class Fix:
-    """A safe, automatic fix of one finding: what it does and its text edits."""
+    """An automatic fix of one finding: what it does, its text edits, and whether it is safe."""
 
     message: str
     edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.UNSAFE
+
+    @property
+    def safe(self) -> bool:
+        """True for a safe fix."""
+        return self.applicability is Applicability.SAFE
+
+    def applies(self, unsafe_fixes: bool = False) -> bool:
+        """True when ``--fix`` applies it (an unsafe fix only with ``--unsafe-fixes``)."""
+        return self.safe or unsafe_fixes
 
 
 @dataclass(frozen=True)
@@ -68,7 +90,7 @@ class Diagnostic:
     # The interpreter event behind the finding (layers, tensors, model): what
     # --confirm rebuilds. Not part of equality, printing or any output format.
     event: Any = field(default=None, compare=False, repr=False, hash=False)
-    # The safe fix of this finding, if its rule has one (``--fix``, code actions).
+    # The fix of this finding, if its rule has one (``--fix``, code actions), safe or unsafe.
     fix: Optional[Fix] = field(default=None, compare=False)
     # What the real Keras said about it (``--confirm``): a confirm.Confirmation, or None.
     confirmation: Any = field(default=None, compare=False, repr=False, hash=False)

@@ -1,10 +1,11 @@
-"""Safe fixes: from a rule's node replacements to text edits, and applying them.
+"""Fixes: from a rule's node replacements to text edits, and applying them.
 
 A rule describes its fix as libcst node replacements (:class:`~shapecheck.checking.rule.FixSpec`).
 :func:`build_fix` renders the module with those nodes replaced and keeps only
 the changed span as a text edit, so indentation, comments and formatting
-elsewhere stay byte for byte.  :func:`apply_fixes` applies the edits of
-non-overlapping fixes (the check-and-apply loop is
+elsewhere stay byte for byte, and carries the rule's applicability (safe or
+unsafe).  :func:`apply_fixes` applies the edits of non-overlapping fixes, the
+unsafe ones only when asked (the check-and-apply loop is
 :mod:`shapecheck.checking.autofix`).
 """
 
@@ -62,7 +63,7 @@ def build_fix(module: cst.Module, spec: "FixSpec") -> Optional[Fix]:
     index = LineIndex(before)
     edit = Edit(index.location(prefix), index.location(len(before) - suffix),
                 after[prefix:len(after) - suffix])
-    return Fix(spec.description, (edit,))
+    return Fix(spec.description, (edit,), spec.applicability)
 
 
 def _common_ends(before: str, after: str) -> tuple[int, int]:
@@ -110,38 +111,48 @@ def quick_fix(module: cst.Module, source: str, lines: LineIndex, ranges: dict[in
     if not edits:
         return None
     edits.sort(key=lambda e: (e.location.row, e.location.column))
-    return Fix(spec.description, tuple(edits))
+    return Fix(spec.description, tuple(edits), spec.applicability)
 
 
 def _word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def apply_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, int]:
-    """Apply the fixes of ``diagnostics`` whose edits do not overlap; return the text and how many applied."""
+def apply_fixes(source: str, diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> tuple[str, int]:
+    """Apply the fixes of ``diagnostics`` whose edits do not overlap (the unsafe ones only
+    with ``unsafe_fixes``); return the text and how many applied."""
+    text, applied = apply_fixes_of(source, diagnostics, unsafe_fixes)
+    return text, len(applied)
+
+
+def apply_fixes_of(source: str, diagnostics: Sequence[Diagnostic],
+                   unsafe_fixes: bool = False) -> tuple[str, list[Diagnostic]]:
+    """:func:`apply_fixes`, returning the findings whose fixes were applied."""
     index = LineIndex(source)
-    spans: list[tuple[int, int, int, Fix]] = []
+    spans: list[tuple[int, int, int, Diagnostic]] = []
     for order, d in enumerate(diagnostics):
-        if d.fix is None or not d.fix.edits:
+        if d.fix is None or not d.fix.edits or not d.fix.applies(unsafe_fixes):
             continue
         offsets = [(index.offset(e.location), index.offset(e.end_location)) for e in d.fix.edits]
-        spans.append((min(s for s, _ in offsets), max(e for _, e in offsets), order, d.fix))
+        spans.append((min(s for s, _ in offsets), max(e for _, e in offsets), order, d))
     spans.sort(key=lambda item: (item[0], item[1], item[2]))
-    chosen: list[Fix] = []
+    chosen: list[Diagnostic] = []
     edits: list[tuple[int, int, str]] = []
     last_start, last_end = -1, -1
     seen: set[Fix] = set()
-    for start, end, _, fix in spans:
+    for start, end, _, d in spans:
+        fix = d.fix
+        assert fix is not None
         if fix in seen:
             continue  # two findings with one and the same fix
         if start < last_end or (start == end == last_start):
             continue  # overlaps a fix already chosen: the next pass gets it
         seen.add(fix)
-        chosen.append(fix)
+        chosen.append(d)
         for e in fix.edits:
             edits.append((index.offset(e.location), index.offset(e.end_location), e.content))
         last_start, last_end = start, end
     text = source
     for start, end, content in sorted(edits, reverse=True):
         text = text[:start] + content + text[end:]
-    return text, len(chosen)
+    return text, chosen

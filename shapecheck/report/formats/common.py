@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
@@ -27,10 +28,24 @@ def cell_prefix(cell: Optional[int]) -> str:
     return f"cell {cell}:" if cell is not None else ""
 
 
-def headline(d: Diagnostic) -> str:
+@dataclass(frozen=True)
+class FixView:
+    """How the concise and full formats show fixes: ``unsafe_fixes`` (``--unsafe-fixes``:
+    unsafe fixes count as applicable) and ``show_fixes`` (``--show-fixes``: a line per fix)."""
+
+    unsafe_fixes: bool = False
+    show_fixes: bool = False
+
+
+DEFAULT_FIXES = FixView()
+"""Safe fixes only, no ``fix:`` lines: the formats' default."""
+
+
+def headline(d: Diagnostic, fixes: FixView = DEFAULT_FIXES) -> str:
     """The first line of a finding in the concise and full formats:
-    ``path:line:col: error: message  [CODE name]`` (`` [*]`` when fixable)."""
-    marker = " [*]" if d.fix is not None else ""
+    ``path:line:col: error: message  [CODE name]`` (`` [*]`` when ``--fix`` would fix it:
+    a safe fix, or an unsafe one with ``--unsafe-fixes``)."""
+    marker = " [*]" if d.fix is not None and d.fix.applies(fixes.unsafe_fixes) else ""
     return (f"{d.filename}:{cell_prefix(d.cell)}{d.location.row}:{d.location.column}: {d.severity.value}: "
             f"{d.message}  [{d.code} {d.name}]{marker}")
 
@@ -58,10 +73,29 @@ def confirmed_suffix(diagnostics: Sequence[Diagnostic]) -> str:
     return summary_suffix([d.confirmation for d in diagnostics])
 
 
-def fixable_line(diagnostics: Sequence[Diagnostic]) -> str:
-    """``[*] 2 fixable with `shapecheck check --fix`.`` (empty when nothing is fixable)."""
-    count = sum(d.fix is not None for d in diagnostics)
-    return f"[*] {count} fixable with `shapecheck check --fix`." if count else ""
+def fixable_line(diagnostics: Sequence[Diagnostic], fixes: FixView = DEFAULT_FIXES) -> str:
+    """``[*] 2 fixable with `shapecheck check --fix`.`` and, as ruff says it, how many unsafe
+    fixes ``--unsafe-fixes`` would enable (empty when there is no fix at all)."""
+    count = sum(d.fix is not None and d.fix.applies(fixes.unsafe_fixes) for d in diagnostics)
+    hidden = sum(d.fix is not None and not d.fix.applies(fixes.unsafe_fixes) for d in diagnostics)
+    command = "shapecheck check --fix --unsafe-fixes" if fixes.unsafe_fixes else "shapecheck check --fix"
+    hint = ""
+    if hidden == 1:
+        hint = " (1 hidden fix can be enabled with `--unsafe-fixes`)"
+    elif hidden:
+        hint = f" ({hidden} hidden fixes can be enabled with `--unsafe-fixes`)"
+    if count:
+        return f"[*] {count} fixable with `{command}`{hint}."
+    return f"No fixes available{hint}." if hidden else ""
+
+
+def fix_line(d: Diagnostic, fixes: FixView = DEFAULT_FIXES) -> str:
+    """``path:line:col: fix: <what it does>`` under a finding (``--show-fixes``); an unsafe
+    fix says so, and that ``--unsafe-fixes`` applies it unless given."""
+    if d.fix is None:
+        return ""
+    kind = "fix" if d.fix.safe else ("unsafe fix" if fixes.unsafe_fixes else "unsafe fix (with --unsafe-fixes)")
+    return f"{d.filename}:{cell_prefix(d.cell)}{d.location.row}:{d.location.column}: {kind}: {d.fix.message}"
 
 
 def note_line(d: Diagnostic, cell: Optional[int], location: Location, message: str) -> str:

@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 
 from shapecheck.report.diagnostics import Diagnostic, Location
 from shapecheck.report.formats.common import (
-    Sources, fixable_line, headline, note_line, source_lines, summary,
+    DEFAULT_FIXES, FixView, Sources, fixable_line, headline, note_line, source_lines, summary,
 )
 from shapecheck.report.formats.notebook_cells import Notebooks
 
@@ -40,8 +40,10 @@ def excerpt(lines: list[str], start: Location, end: Location) -> list[str]:
     return [f"  {start.row} | {text}", f"  {' ' * gutter} | {' ' * offset}{'^' * width}"]
 
 
-def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None) -> str:
-    """Each finding with its source line and a caret under the span, then its notes the same way."""
+def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None,
+         fixes: FixView = DEFAULT_FIXES) -> str:
+    """Each finding with its source line and a caret under the span, then its notes the same way,
+    then its fix (``fix:``, or ``unsafe fix:`` for one ``--fix`` applies only with ``--unsafe-fixes``)."""
     blocks = []
     cache: dict[str, list[str]] = {}
     notebooks = Notebooks(sources)
@@ -52,16 +54,16 @@ def full(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources
         return cache.setdefault(filename, source_lines(filename, sources))
 
     for d in diagnostics:
-        block = [headline(d), *excerpt(lines_of(d.filename, d.cell), d.location, d.end_location)]
+        block = [headline(d, fixes), *excerpt(lines_of(d.filename, d.cell), d.location, d.end_location)]
         for note in d.notes:
             block.append(note_line(d, note.cell, note.location, note.message))
             block.extend(excerpt(lines_of(d.filename, note.cell), note.location, note.end_location))
         if d.confirmation is not None:
             block.append(note_line(d, d.cell, d.location, d.confirmation.note()))
         if d.fix is not None:
-            block.append(f"  fix: {d.fix.message}")
+            block.append(f"  {'fix' if d.fix.safe else 'unsafe fix'}: {d.fix.message}")
         blocks.append("\n".join(block))
     tail = [summary(diagnostics, files_checked)]
-    if fixable_line(diagnostics):
-        tail.append(fixable_line(diagnostics))
+    if fixable_line(diagnostics, fixes):
+        tail.append(fixable_line(diagnostics, fixes))
     return "\n\n".join(blocks + ["\n".join(tail)]) + "\n"

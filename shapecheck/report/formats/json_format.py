@@ -29,7 +29,7 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
             for n in d.notes
         ],
         "fix": None if d.fix is None else {
-            "applicability": "safe",
+            "applicability": d.fix.applicability.value,
             "message": d.fix.message,
             "edits": [
                 {"content": e.content, "location": where(e.location), "end_location": where(e.end_location)}

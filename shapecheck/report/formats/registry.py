@@ -3,28 +3,45 @@ formatter, :data:`MACHINE_FORMATS` names the ones a program reads (no colour, no
 lines on stdout).  One module per format; :func:`register` adds another.
 
 Every formatter takes the sorted findings, the number of files checked and (optionally)
-the checked sources by file name, and returns the whole report.
+the checked sources by file name, and returns the whole report.  Those registered with
+``fix_view`` also take how to show fixes (:class:`~shapecheck.report.formats.common.FixView`);
+:func:`render` passes it to them.
 """
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from shapecheck.report.formats import concise, full, github, gitlab, json_format, junit, sarif
-from shapecheck.report.formats.common import Formatter
+from shapecheck.report.diagnostics import Diagnostic
+from shapecheck.report.formats.common import DEFAULT_FIXES, FixView, Formatter, Sources
 from shapecheck.report.formats.statistics import statistics
 
 FORMATS: dict[str, Formatter] = {}
 MACHINE_FORMATS: set[str] = set()
+FIX_VIEW_FORMATS: set[str] = set()
 
 
-def register(name: str, formatter: Formatter, machine: bool = False) -> None:
-    """Make ``formatter`` available as ``--output-format name`` (``machine``: read by programs)."""
+def register(name: str, formatter: Formatter, machine: bool = False, fix_view: bool = False) -> None:
+    """Make ``formatter`` available as ``--output-format name`` (``machine``: read by programs;
+    ``fix_view``: it takes a ``fixes`` :class:`FixView` keyword)."""
     FORMATS[name] = formatter
     if machine:
         MACHINE_FORMATS.add(name)
+    if fix_view:
+        FIX_VIEW_FORMATS.add(name)
 
 
-register("concise", concise.concise)
-register("full", full.full)
+def render(name: str, diagnostics: Sequence[Diagnostic], files_checked: int, sources: Sources = None,
+           fixes: FixView = DEFAULT_FIXES) -> str:
+    """The whole report in format ``name`` (``fixes`` to the formats that show fixes by it)."""
+    if name in FIX_VIEW_FORMATS:
+        return FORMATS[name](diagnostics, files_checked, sources, fixes=fixes)
+    return FORMATS[name](diagnostics, files_checked, sources)
+
+
+register("concise", concise.concise, fix_view=True)
+register("full", full.full, fix_view=True)
 register("json", json_format.as_json, machine=True)
 register("json-lines", json_format.as_json_lines, machine=True)
 register("github", github.github, machine=True)
@@ -32,4 +49,5 @@ register("gitlab", gitlab.gitlab, machine=True)
 register("junit", junit.junit, machine=True)
 register("sarif", sarif.sarif, machine=True)
 
-__all__ = ["FORMATS", "MACHINE_FORMATS", "Formatter", "register", "statistics"]
+__all__ = ["FIX_VIEW_FORMATS", "FORMATS", "MACHINE_FORMATS", "FixView", "Formatter", "register", "render",
+           "statistics"]

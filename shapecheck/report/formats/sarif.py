@@ -94,6 +94,7 @@ def _result(d: Diagnostic, index: dict[str, int], notebooks: Notebooks) -> dict[
     if d.fix is not None:
         result["fixes"] = [{
             "description": {"text": d.fix.message},
+            "properties": {"applicability": d.fix.applicability.value},
             "artifactChanges": [{
                 "artifactLocation": artifact,
                 "replacements": [{"deletedRegion": _region(e.location, e.end_location),
