@@ -1,5 +1,6 @@
 """The language server over stdio, with a real JSON-RPC exchange: initialize,
-didOpen -> publishDiagnostics, codeAction, didChange, didSave, shutdown, exit."""
+didOpen -> publishDiagnostics, codeAction (fix, ignore on this line, fix all), didChange,
+didSave, hover, inlay hints, client settings, notebooks, stale edits, shutdown, exit."""
 
 from __future__ import annotations
 
@@ -112,23 +113,31 @@ def test_language_server_exchange(client: Client, tmp_path: Path) -> None:
 
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
-    [action] = actions
+    action, ignore, fix_all = actions
     assert action["kind"] == "quickfix" and "return_sequences=True" in action["title"]
+    assert "unsafe" not in action["title"] and action["isPreferred"]
     [edit] = action["edit"]["changes"][uri]
     assert edit == {"range": {"start": {"line": 4, "character": 38}, "end": {"line": 4, "character": 38}},
                     "newText": ", return_sequences=True"}
+    assert ignore["title"] == "Ignore SC102 on this line" and ignore["kind"] == "quickfix"
+    [noqa] = ignore["edit"]["changes"][uri]
+    assert noqa == {"range": {"start": {"line": 5, "character": 19}, "end": {"line": 5, "character": 19}},
+                    "newText": "  # noqa: SC102"}
+    assert fix_all["kind"] == "source.fixAll"
+    [whole] = fix_all["edit"]["changes"][uri]
+    assert whole["newText"] == GOOD
 
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
                                              "contentChanges": [{"text": GOOD}]})
     assert client.diagnostics(uri) == []
-    warning = GOOD + "head = keras.Sequential([keras.Input(shape=(4,)), Dense(1, activation='sigmoid')])\n" \
-        "head.compile(loss='mse', optimizer='adam')\n"
+    warning = GOOD + "head = keras.Sequential([keras.Input(shape=(4,)), Dense(3, activation='sigmoid')])\n" \
+        "head.compile(loss='categorical_crossentropy', optimizer='adam')\n"
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
                                              "contentChanges": [{"text": warning}]})
     [changed] = client.diagnostics(uri)
-    assert changed["code"] == "SC205" and changed["severity"] == 2
+    assert changed["code"] == "SC202" and changed["severity"] == 2
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
-    assert [d["code"] for d in client.diagnostics(uri)] == ["SC205"]
+    assert [d["code"] for d in client.diagnostics(uri)] == ["SC202"]
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     assert client.diagnostics(uri) == []
 
@@ -149,3 +158,148 @@ def test_server_uses_the_nearest_config(client: Client, tmp_path: Path) -> None:
     assert diagnostic["code"] == "SC102" and diagnostic["severity"] == 2
     assert client.request("shutdown", None) is None
     client.notify("exit", None)
+
+
+def _start(client: Client, tmp_path: Path, options: Any = None, capabilities: Any = None) -> None:
+    client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": capabilities or {},
+                                  "initializationOptions": options})
+    client.notify("initialized", {})
+
+
+def _stop(client: Client) -> None:
+    assert client.request("shutdown", None) is None
+    client.notify("exit", None)
+    assert client.process.wait(timeout=TIMEOUT) == 0
+
+
+SHAPES = """\
+import keras
+from keras import layers
+
+inp = keras.Input(shape=(10, 8))
+seq = layers.LSTM(64, return_sequences=True)(inp)
+out = layers.Dense(1)(layers.GlobalAveragePooling1D()(seq))
+"""
+
+
+def _open(client: Client, uri: str, text: str, version: int = 1) -> None:
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": version,
+                                                            "text": text}})
+
+
+def test_hover_shows_shape_and_origin(client: Client, tmp_path: Path) -> None:
+    uri = (tmp_path / "model.py").as_uri()
+    _start(client, tmp_path)
+    _open(client, uri, SHAPES)
+    assert client.diagnostics(uri) == []
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": 5, "character": 55}})  # `seq` on line 6
+    assert hover["contents"]["value"] == "`(None, 10, 64)` — output of `LSTM` on line 5"
+    assert hover["range"] == {"start": {"line": 5, "character": 54}, "end": {"line": 5, "character": 57}}
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": 4, "character": 46}})  # `inp` on line 5
+    assert hover["contents"]["value"] == "`(None, 10, 8)` — input (`keras.Input`) on line 4"
+    assert client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                 "position": {"line": 0, "character": 3}}) is None
+    _stop(client)
+
+
+def test_inlay_hints_after_each_layer_call_and_the_setting_that_turns_them_off(client: Client,
+                                                                               tmp_path: Path) -> None:
+    uri = (tmp_path / "model.py").as_uri()
+    _start(client, tmp_path)
+    _open(client, uri, SHAPES)
+    client.diagnostics(uri)
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}
+    hints = client.request("textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": whole})
+    assert sorted((h["position"]["line"], h["position"]["character"], h["label"]) for h in hints) == [
+        (4, 49, "→ (None, 10, 64)"), (5, 58, "→ (None, 64)"), (5, 59, "→ (None, 1)")]
+    assert {h["kind"] for h in hints} == {1}  # InlayHintKind.Type
+    client.notify("workspace/didChangeConfiguration", {"settings": {"shapecheck": {"inlayHints": False}}})
+    assert client.request("textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": whole}) == []
+    _stop(client)
+
+
+def test_unsafe_fix_is_labelled(client: Client, tmp_path: Path) -> None:
+    uri = (tmp_path / "model.py").as_uri()
+    text = ("import keras\nfrom keras import layers\ninp = keras.Input(shape=(10, 3))\n"
+            "x = layers.LSTM(64)(inp)\na = layers.LSTM(32)(x)\nb = layers.Dense(1)(x)\n")
+    _start(client, tmp_path)
+    _open(client, uri, text)
+    [diagnostic] = client.diagnostics(uri)
+    assert diagnostic["code"] == "SC102"
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
+    titles = [a["title"] for a in actions]
+    assert any("return_sequences=True" in t and "[unsafe fix]" in t for t in titles), titles
+    assert "Ignore SC102 on this line" in titles
+    assert not any(a["kind"] == "source.fixAll" for a in actions)  # fix all applies safe fixes only
+    _stop(client)
+
+
+def test_settings_change_reuses_the_analysis(client: Client, tmp_path: Path) -> None:
+    uri = (tmp_path / "model.py").as_uri()
+    _start(client, tmp_path)
+    _open(client, uri, BAD)
+    assert [d["code"] for d in client.diagnostics(uri)] == ["SC102"]
+    client.notify("workspace/didChangeConfiguration", {"settings": {"shapecheck": {"ignore": ["SC102"]}}})
+    client.wait(lambda m: m.get("method") == "window/logMessage" and "last analysis reused" in m["params"]["message"])
+    assert client.diagnostics(uri) == []
+    client.notify("workspace/didChangeConfiguration", {"settings": {"shapecheck": {}}})
+    assert [d["code"] for d in client.diagnostics(uri)] == ["SC102"]  # more rules: analysed again
+    _stop(client)
+
+
+def test_stale_edits_are_never_published(client: Client, tmp_path: Path) -> None:
+    uri = (tmp_path / "model.py").as_uri()
+    _start(client, tmp_path)
+    big = GOOD + "".join(f"d{i} = keras.layers.Dense({i + 1})\n" for i in range(300))
+    _open(client, uri, big)
+    assert client.diagnostics(uri) == []
+    for version in range(2, 12):
+        text = BAD if version == 11 else big + f"z = {version}\n"
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                 "contentChanges": [{"text": text}]})
+    published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")["params"]
+    # Edits that arrived while a check ran were coalesced: what is published is the newest text's.
+    while published["version"] != 11:
+        assert published["diagnostics"] == [] and published["version"] < 11
+        published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")["params"]
+    assert [d["code"] for d in published["diagnostics"]] == ["SC102"]
+    _stop(client)
+
+
+def test_notebook_cells_checked_as_one_notebook(client: Client, tmp_path: Path) -> None:
+    notebook = (tmp_path / "nb.ipynb").as_uri()
+    cells = [
+        ("import keras\nfrom keras.layers import LSTM\n", 2),
+        ("Some *markdown*", 1),
+        ("%matplotlib inline\nmodel = keras.Sequential()\nmodel.add(LSTM(64, input_shape=(10, 3)))\n", 2),
+        ("model.add(LSTM(32))\n", 2),
+    ]
+    uris = [f"vscode-notebook-cell:{tmp_path}/nb.ipynb#cell{i}" for i in range(len(cells))]
+    _start(client, tmp_path)
+    client.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": kind, "document": u} for (_, kind), u in zip(cells, uris)]},
+        "cellTextDocuments": [{"uri": u, "languageId": "python" if kind == 2 else "markdown", "version": 1,
+                               "text": text} for (text, kind), u in zip(cells, uris)]})
+    published = {}
+    while len(published) < len(cells):
+        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        published[message["params"]["uri"]] = message["params"]["diagnostics"]
+    assert published[uris[0]] == [] and published[uris[2]] == []
+    [diagnostic] = published[uris[3]]
+    assert diagnostic["code"] == "SC102"
+    assert diagnostic["range"]["start"] == {"line": 0, "character": 10}
+    # Editing a cell re-checks its notebook: the fix in cell 3 clears cell 4's finding.
+    client.notify("notebookDocument/didChange", {
+        "notebookDocument": {"uri": notebook, "version": 2},
+        "change": {"cells": {"textContent": [{"document": {"uri": uris[2], "version": 2}, "changes": [
+            {"text": cells[2][0].replace("(10, 3))", "(10, 3), return_sequences=True)")}]}]}}})
+    while True:
+        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        if message["params"]["uri"] == uris[3]:
+            assert message["params"]["diagnostics"] == []
+            break
+    _stop(client)
