@@ -12,9 +12,16 @@ only tells the rules that it is probing (:attr:`Interpreter.probing`).
 
 from __future__ import annotations
 
+import re
+
+from typing import Sequence
+
 import libcst as cst
 
+from shapecheck.engine.scope import suites
+
 _PROBE_CALLS = frozenset({"hasattr", "getattr"})
+_PROBE_WORDS = re.compile(r"hasattr|getattr|version|VERSION|parse_version")
 _VERSION_NAMES = frozenset({
     "__version__", "version_info", "VERSION", "LooseVersion", "StrictVersion", "parse_version",
 })
@@ -51,25 +58,31 @@ def _is_version_module(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Attribute) and node.attr.value == "version"
 
 
-def version_names(module: cst.Module) -> set[str]:
+def version_names(module: cst.Module, source: str | None = None) -> set[str]:
     """Names the module assigns from a version or feature probe (``keras_2 = keras.__version__ > "2"``).
 
     Syntactic and scope-blind on purpose: a name once assigned a probe is a
     probe everywhere (a false "probing" only silences API findings there).
+    With the module's ``source``, a file that never spells a probe is not
+    walked at all (a full libcst visit costs more than parsing).
     """
+    if source is not None and not _PROBE_WORDS.search(source):
+        return set()
     assigns: list[tuple[list[str], cst.BaseExpression]] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Assign(self, n: cst.Assign) -> None:
-            names = [t.target.value for t in n.targets if isinstance(t.target, cst.Name)]
-            if names:
-                assigns.append((names, n.value))
-
-        def visit_AnnAssign(self, n: cst.AnnAssign) -> None:
-            if isinstance(n.target, cst.Name) and n.value is not None:
-                assigns.append(([n.target.value], n.value))
-
-    module.visit(Collect())
+    blocks: list[Sequence[cst.CSTNode]] = [module.body]
+    while blocks:  # statements only: a libcst visit of every expression costs more than parsing
+        for stmt in blocks.pop():
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Assign):
+                        names = [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
+                        if names:
+                            assigns.append((names, small.value))
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+                            and small.value is not None:
+                        assigns.append(([small.target.value], small.value))
+            else:
+                blocks.extend(suite.body for suite in suites(stmt))
     found: set[str] = set()
     changed = True
     while changed:  # keras_2 = ...__version__...; new_api = keras_2 and x

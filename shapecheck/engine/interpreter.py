@@ -61,7 +61,7 @@ Emit = Callable[[Any], None]
 class Interpreter:
     """Runs one module over abstract values and emits events to the rules."""
 
-    def __init__(self, module: cst.Module, emit: Emit) -> None:
+    def __init__(self, module: cst.Module, emit: Emit, source: Optional[str] = None) -> None:
         self.module = module
         self.emit = emit
         self.steps = 0
@@ -81,7 +81,7 @@ class Interpreter:
         self.speculating = 0
         self.guarded = 0  # inside ``try: ... except ImportError`` (or AttributeError)
         self.probing = 0  # under a feature or version check (``if hasattr(...)``, ``if tf.__version__ ...``)
-        self.probe_names = guards.version_names(module)
+        self.probe_names = guards.version_names(module, source)
         self._probes: dict[int, bool] = {}  # keyed by node id, like generator_cache
         self.eager = 0  # inside code that runs on real tensors (a Keras layer's ``call``, a ``tf.function``)
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"

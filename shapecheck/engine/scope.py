@@ -262,26 +262,26 @@ def has_yield(body: Sequence[cst.CSTNode]) -> bool:
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             continue
         else:
-            for suite in _suites(stmt):
+            for suite in suites(stmt):
                 if has_yield(suite.body):
                     return True
     return False
 
 
-def _suites(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
+def suites(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
     """The blocks directly inside a compound statement."""
-    suites: list[cst.BaseSuite] = []
+    found: list[cst.BaseSuite] = []
     body = getattr(stmt, "body", None)
     if isinstance(body, cst.BaseSuite):
-        suites.append(body)
+        found.append(body)
     for handler in getattr(stmt, "handlers", ()) or ():
-        suites.append(handler.body)
+        found.append(handler.body)
     for case in getattr(stmt, "cases", ()) or ():
-        suites.append(case.body)
+        found.append(case.body)
     for attr in ("orelse", "finalbody"):
         other = getattr(stmt, attr, None)
         if isinstance(other, cst.If):
-            suites.extend(_suites(other))
+            found.extend(suites(other))
         elif other is not None and isinstance(getattr(other, "body", None), cst.BaseSuite):
-            suites.append(other.body)
-    return suites
+            found.append(other.body)
+    return found
