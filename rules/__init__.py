@@ -13,6 +13,7 @@ from .from_logits_after_activation import FromLogitsAfterActivationRule
 from .invalid_layer_config import InvalidLayerConfigRule
 from .invalid_syntax import InvalidSyntaxRule
 from .io_error import IoErrorRule
+from .label_rank import LabelRankRule
 from .label_shape import LabelShapeRule
 from .lambda_batch_axis import LambdaBatchAxisRule
 from .layer_called_on_layer import LayerCalledOnLayerRule
@@ -61,6 +62,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         NumpyShapeRule,
         DataShapeRule,
         LabelShapeRule,
+        LabelRankRule,
         LambdaBatchAxisRule,
         FiniteGeneratorRule,
         SharedLayerMismatchRule,

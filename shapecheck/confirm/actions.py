@@ -406,11 +406,25 @@ def fit_data(keras: Any, recipe: dict[str, Any], caught: list[warnings.WarningMe
     except Exception as error:  # noqa: BLE001
         return CONFIRMED, describe_error(error)
     losses = result.history.get("loss", []) if hasattr(result, "history") else []
+    if recipe.get("label_rank") and y is not None and not isinstance(y, list):
+        out = model.predict(x[:2], verbose=0)
+        mine, theirs = _per_sample(np.shape(out)), _per_sample(np.shape(y))
+        if len(mine) != len(theirs):
+            return CONFIRMED, (f"Keras ran `{method}` by broadcasting labels of shape {np.shape(y)} against outputs "
+                               f"of shape {np.shape(out)}")
     if method != "predict" and any(not np.isfinite(v) for v in np.ravel(np.asarray(losses or result, float))):
         # On a GPU, TensorFlow answers an out-of-range label with a NaN loss instead of an error.
         return CONFIRMED, f"Keras ran `{method}`, but the loss is not finite ({np.ravel(np.asarray(losses or result))})"
     shapes = ", ".join(str(tuple(spec["shape"])) for spec in recipe["x"] + (recipe.get("y") or []))
     return REFUTED, f"Keras ran `{method}` on data of shapes {shapes} without error"
+
+
+def _per_sample(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of one sample without trailing axes of size 1 (what Keras squeezes before a loss)."""
+    rest = list(shape[1:])
+    while rest and rest[-1] == 1:
+        rest.pop()
+    return tuple(rest)
 
 
 def finite_generator(keras: Any, recipe: dict[str, Any], caught: list[warnings.WarningMessage]) -> Verdict:

@@ -279,6 +279,11 @@ def _data_fed(d: Diagnostic, event: DataFed) -> Optional[Recipe]:
     if d.code == "SC404":
         return _finite_generator(event)
     x, y = event.x, event.y
+    validation = event.keywords.get("validation_data")
+    if d.code == "SC402" and "validation" in d.message and validation is not None:
+        # The finding is about the validation data: feed that (a dataset, or an (x, y) pair).
+        x, y = (validation.items[0], validation.items[1]) if isinstance(validation, Seq) \
+            and len(validation.items) >= 2 else (validation, None)
     batch = batch_from_generator(x)
     if batch is not None:
         x, y = batch
@@ -287,8 +292,12 @@ def _data_fed(d: Diagnostic, event: DataFed) -> Optional[Recipe]:
     model = {"inputs": [enc.tensor(t) for t in inputs], "outputs": [enc.tensor(t) for t in outputs]}
     trains = not event.method.startswith("predict")
     compile_ = compile_settings(event.model.loss, None) if trains else None
-    return {"action": "fit_data", "graph": enc.graph(), "model": model, "compile": compile_,
-            "method": event.method, "x": _arrays(x, "x"), "y": _arrays(y, "y") if trains and y is not None else None}
+    recipe: Recipe = {"action": "fit_data", "graph": enc.graph(), "model": model, "compile": compile_,
+                      "method": event.method, "x": _arrays(x, "x"),
+                      "y": _arrays(y, "y") if trains and y is not None else None}
+    if d.code == "SC406":
+        recipe["label_rank"] = True  # a regression loss broadcasts silently: compare the shapes
+    return recipe
 
 
 def _finite_generator(event: DataFed) -> Recipe:
