@@ -20,6 +20,28 @@ def _codes(source: str) -> list[str]:
 
 
 CLEAN = {
+    # A layer called on a real tensor gives a real tensor: a lone slice works there.
+    "slice_of_an_eager_tensor": """
+        import tensorflow as tf
+        from keras import layers
+        vectorize = layers.TextVectorization(max_tokens=100)
+        vectorize.adapt(tf.constant(["a b", "c d"]))
+        ids = vectorize(tf.constant(["a b", "c"]))
+        first = ids[:1]
+        """,
+    # Inside a layer's call the backend op runs eagerly, and it takes padding="SAME".
+    "uppercase_padding_inside_call": """
+        import keras
+        from keras import layers
+
+
+        class Down(keras.layers.Layer):
+            def call(self, x):
+                return layers.MaxPooling2D(padding="SAME")(x)
+
+
+        outputs = Down()(keras.Input(shape=(8, 8, 3)))
+        """,
     # tf.keras is keras._tf_keras.keras: it keeps names plain keras dropped.
     "tf_keras_losses_compat": """
         import tensorflow as tf

@@ -147,6 +147,7 @@ class Tensor(Value):
     producer: Optional[LayerCall] = None
     node: Optional[cst.CSTNode] = None
     is_input: bool = False
+    symbolic: bool = False  # computed by an op from tensors that trace back to keras.Input
 
     def __repr__(self) -> str:
         return f"Tensor{self.shape}"

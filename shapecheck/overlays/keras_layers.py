@@ -43,13 +43,12 @@ from shapecheck.overlays.lambdas import moves_batch_axis
 from shapecheck.shapes import catalog
 from shapecheck.shapes.config import Config
 from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
-from shapecheck.shapes.errors import ShapeContradiction, SharedLayerMismatch
+from shapecheck.shapes.errors import BadConfig, ShapeContradiction, SharedLayerMismatch
 from shapecheck.tables import keras_api
 from shapecheck.tables import keras_tables as T
 
 if TYPE_CHECKING:
     from shapecheck.engine.interpreter import Interpreter
-    from shapecheck.engine.scope import Scope
 
 
 def shape_from_value(value: Value) -> Optional[tuple[Dim, ...]]:
@@ -249,7 +248,10 @@ def apply_layer(interp: Interpreter, layer: Layer, arg: Value, node: cst.CSTNode
         try:
             out = spec.infer(layer.config, [t.shape for t in tensors])
         except ShapeContradiction as error:
-            interp.emit(ShapeProblem(layer, tensors, error, node))
+            # Eagerly (a layer's call, a tf.function) the backend op takes ``padding="SAME"``, which
+            # only the symbolic shape check of a Functional model refuses.
+            if not (interp.eager and isinstance(error, BadConfig) and "padding" in error.message):
+                interp.emit(ShapeProblem(layer, tensors, error, node))
             out = Shape.unknown()
             layer.broken = True
         except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):

@@ -116,11 +116,11 @@ def _keras_tensors(args: Arguments) -> int:
     count = 0
     for value in args.values():
         items = value.items if isinstance(value, Seq) else [value]
-        count += sum(isinstance(item, Tensor) and _symbolic(item) for item in items)
+        count += sum(isinstance(item, Tensor) and is_symbolic(item) for item in items)
     return count
 
 
-def _symbolic(tensor: Tensor) -> bool:
+def is_symbolic(tensor: Tensor) -> bool:
     """True when the tensor comes from ``keras.Input`` through layer calls only.
 
     A layer called on something unknown (an eager tensor, say) makes a tensor
@@ -130,7 +130,7 @@ def _symbolic(tensor: Tensor) -> bool:
     stack = [tensor]
     while stack:
         current = stack.pop()
-        if id(current) in seen or current.is_input:
+        if id(current) in seen or current.is_input or current.symbolic:
             continue
         seen.add(id(current))
         if current.producer is None or not current.producer.inputs or len(seen) > 10_000:

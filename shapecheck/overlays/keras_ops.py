@@ -19,6 +19,7 @@ from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.events import OpProblem
 from shapecheck.engine.overlay import OVERLAYS
 from shapecheck.engine.values import UNKNOWN_VALUE, Const, Seq, Tensor, Value
+from shapecheck.overlays.keras_names import is_symbolic
 from shapecheck.shapes import ops
 from shapecheck.shapes.dims import UNKNOWN, Shape
 from shapecheck.shapes.errors import ShapeContradiction
@@ -61,10 +62,11 @@ def _result(interp: Interpreter, label: str, run: Any, inputs: list[Tensor], nod
 
     ``problem`` says how to rebuild the call for confirmation (kind, function, arguments).
     """
+    symbolic = bool(inputs) and all(is_symbolic(t) for t in inputs)
     try:
         out = run()
     except ShapeContradiction as error:
-        if not interp.eager:
+        if symbolic and not interp.eager:  # a real tensor (a dataset's, an eager result) is not checked
             interp.emit(OpProblem(label, inputs, error, node, **problem))
         return Tensor(Shape.unknown(), node=node)
     except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):
@@ -74,8 +76,8 @@ def _result(interp: Interpreter, label: str, run: Any, inputs: list[Tensor], nod
     if out is None:
         return UNKNOWN_VALUE
     if isinstance(out, tuple):
-        return Seq([Tensor(shape, node=node) for shape in out], is_tuple=False)
-    return Tensor(out, node=node)
+        return Seq([Tensor(shape, node=node, symbolic=symbolic) for shape in out], is_tuple=False)
+    return Tensor(out, node=node, symbolic=symbolic)
 
 
 @OVERLAYS.call("keras.ops")
@@ -131,7 +133,9 @@ def tensor_subscript(interp: Interpreter, tensor: Any, node: cst.Subscript, scop
     one = len(node.slice) == 1 and not isinstance(node.slice[0].comma, cst.Comma)
     key: Any = parts[0] if one else tuple(parts)
     problem = {"kind": "index", "function": "[]", "positional": [tensor, key]}
-    return _result(interp, "[...]", lambda: ops.index_shape(tensor.shape, key), [tensor], node, problem)
+    written = cst.Module([]).code_for_node(node)
+    label = written if len(written) <= 40 else "indexing"
+    return _result(interp, label, lambda: ops.index_shape(tensor.shape, key), [tensor], node, problem)
 
 
 @OVERLAYS.method(Tensor)
