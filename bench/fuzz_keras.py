@@ -103,9 +103,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"Keras: {keras_seconds / len(programs) * 1000:.1f} ms per program")
     for program, error in crashes[:args.show]:
         print(f"\n--- CRASH {error}\n{program.source}")
-    for program, claims, verdict in refuted[:max(args.show, 20)]:
+    for program, claims, _verdict in refuted[:max(args.show, 20)]:
         print(f"\n--- REFUTED {[f'{d.code}@{d.location.row}: {d.message}' for d in claims]}\n{program.source}")
-    for program, diagnostics, verdict in missed[:args.show]:
+    for program, _diagnostics, verdict in missed[:args.show]:
         print(f"\n--- MISSED (Keras at line {verdict.line}: {verdict.error})\n{program.source}")
     return 1 if crashes or refuted_count else 0
 

@@ -18,6 +18,7 @@ from .label_shape import LabelShapeRule
 from .lambda_batch_axis import LambdaBatchAxisRule
 from .layer_called_on_layer import LayerCalledOnLayerRule
 from .merge_layer_with_tensors import MergeLayerWithTensorsRule
+from .model_given_layer import ModelGivenLayerRule
 from .merge_mismatch import MergeMismatchRule
 from .non_positive_output import NonPositiveOutputRule
 from .nonexistent_keras_name import NonexistentKerasNameRule
@@ -67,6 +68,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         FiniteGeneratorRule,
         SharedLayerMismatchRule,
         InvalidLayerConfigRule,
+        ModelGivenLayerRule,
     ],
     key=lambda rule: rule.code,
 )

@@ -287,7 +287,7 @@ def test_notebook_finding_points_into_its_cell(tmp_path: Path) -> None:
     assert rule == "SC102" and lines[row - 1] == BAD_LINE
     assert lines[row - 3] == "# %% [cell 3]"
     result = run("--output-format", "concise", str(tmp_path / "nb.ipynb"))
-    assert f"nb.ipynb:cell 3:2:" in result.output  # reported as cell 3, its second line
+    assert "nb.ipynb:cell 3:2:" in result.output  # reported as cell 3, its second line
     from shapecheck.app.notebooks import cell_location
 
     assert cell_location("\n".join(lines), row) == (3, 2)  # cell 3, its second line

@@ -91,11 +91,11 @@ def verdicts() -> dict[tuple[str, int, str], object]:
     """Every recipe of this module, rebuilt in one worker: verdicts by (kind, index, code)."""
     jobs: list[tuple[tuple[str, int, str], dict]] = []
     plans: dict[tuple[str, int, str], Plan] = {}
-    for n, (rule, i, source) in enumerate(INVALID):
+    for n, (rule, _i, source) in enumerate(INVALID):
         for j, d in enumerate(check_source(source, "example.py", _settings(rule))):
             key = ("invalid", n, f"{d.code}#{j}")
             plans[key] = plan_for(d, source)
-    for n, (rule, i, source) in enumerate(VALID):
+    for n, (_rule, _i, source) in enumerate(VALID):
         recipe = script_recipe(source)
         plans[("valid", n, "build")] = Plan(recipe)
     for name, claim in _wrong_claims().items():

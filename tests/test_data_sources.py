@@ -68,7 +68,7 @@ def test_image_datasets_match_keras_docstrings(name: str) -> None:
     text = _keras_dataset_source(name)
     entry = D.KERAS_DATASETS[name]
     for split, arrays in (("train", entry.train), ("test", entry.test)):
-        for axis, (shape, dtype) in {"x": (arrays.x, arrays.x_dtype), "y": (arrays.y, arrays.y_dtype)}.items():
+        for axis, (shape, _dtype) in {"x": (arrays.x, arrays.x_dtype), "y": (arrays.y, arrays.y_dtype)}.items():
             match = re.search(rf"assert {axis}_{split}\.shape == (\([\d, ]*\))", text)
             assert match is not None, f"{name}: no {axis}_{split} shape in the docstring"
             assert eval(match.group(1)) == shape, f"{name} {axis}_{split}"

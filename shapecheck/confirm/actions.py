@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from shapecheck.confirm.actions_ops import call_raises
+from shapecheck.confirm.actions_ops import call_raises, model_from_objects
 from shapecheck.confirm.protocol import describe_error
 from shapecheck.confirm.rebuild import SAMPLES, Rebuild, StepFailed, batch_size, resolve, synthetic, synthetic_array, targets_for
 
@@ -497,5 +497,6 @@ ACTIONS: dict[str, Action] = {
     "finite_generator": finite_generator,
     "build": build,
     "call_raises": call_raises,
+    "model_from_objects": model_from_objects,
 }
 """Every recipe action the worker knows."""

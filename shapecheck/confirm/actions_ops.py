@@ -98,3 +98,22 @@ def call_raises(keras: Any, recipe: dict[str, Any], caught: list[warnings.Warnin
         return CONFIRMED, describe_error(error)
     shape = getattr(result, "shape", None)
     return REFUTED, f"the call succeeded and returned shape {tuple(shape) if shape is not None else '?'}"
+
+
+def model_from_objects(keras: Any, recipe: dict[str, Any], caught: list[warnings.WarningMessage]) -> tuple[str, str]:
+    """``keras.Model(inputs, outputs)`` with a layer object among them: Keras must raise."""
+    rb = Rebuild(keras, recipe.get("graph"))
+    try:
+        rb.run()
+        inputs = [rb.decode(v) for v in recipe.get("inputs", [])]
+        outputs = [rb.decode(v) for v in recipe.get("outputs", [])]
+    except StepFailed as failure:
+        return UNCONFIRMABLE, f"Keras failed before the Model was made, {failure.where}: {describe_error(failure.error)}"
+    if recipe.get("role") == "inputs":
+        outputs = [keras.layers.Dense(1)(keras.Input(shape=(1,)))]
+    try:
+        keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
+                    outputs=outputs[0] if len(outputs) == 1 else outputs)
+    except Exception as error:  # noqa: BLE001 - the refusal is the evidence
+        return CONFIRMED, describe_error(error)
+    return REFUTED, "Keras made the Model from these objects"

@@ -95,7 +95,9 @@ def condense(text: str) -> str:
     return chosen
 
 
-def describe_error(error: BaseException) -> str:
-    """``ValueError: message`` on one line."""
+def describe_error(error: BaseException | str) -> str:
+    """``ValueError: message`` on one line (a plain string, as a warning may carry, as is)."""
+    if isinstance(error, str):
+        return condense(error)
     message = condense(str(error))
     return f"{type(error).__name__}: {message}" if message else type(error).__name__

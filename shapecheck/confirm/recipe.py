@@ -39,6 +39,7 @@ from shapecheck.engine.events import (
     LayerApplied,
     LayerCreated,
     MethodCalled,
+    ModelGivenLayer,
     NonTensorInput,
     OpProblem,
     ShapeArgument,
@@ -47,7 +48,7 @@ from shapecheck.engine.events import (
 )
 from shapecheck.shapes.dims import UNKNOWN, is_known
 from shapecheck.engine.values import Array, Generator, Layer, Model, Seq, Tensor, Value, literal
-from shapecheck.confirm.recipe_ops import op_problem, tensorflow_call
+from shapecheck.confirm.recipe_ops import model_given_layer, op_problem, tensorflow_call
 from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input
 from shapecheck.confirm.protocol import Recipe
 
@@ -400,6 +401,7 @@ _BUILDERS: dict[type, Callable[[Diagnostic, Any], Optional[Recipe]]] = {
     DataFed: _data_fed,
     OpProblem: op_problem,
     TensorflowCall: tensorflow_call,
+    ModelGivenLayer: model_given_layer,
 }
 
 

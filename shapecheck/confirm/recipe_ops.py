@@ -1,5 +1,6 @@
 """Recipes for findings about computations between layers: ``keras.ops`` calls, tensor
-operators and indexing, and TensorFlow functions applied to symbolic Keras tensors.
+operators and indexing, and TensorFlow functions applied to symbolic Keras tensors;
+and ``Model(inputs, outputs)`` made from a layer object.
 
 The recipe rebuilds the graph behind each tensor argument and names the call
 to make on it; literal arguments travel as JSON (slices and Ellipsis tagged).
@@ -13,8 +14,8 @@ from typing import Any
 
 from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value
 from shapecheck.confirm.protocol import Recipe
-from shapecheck.engine.events import OpProblem, TensorflowCall
-from shapecheck.engine.values import Const, Seq, Tensor
+from shapecheck.engine.events import ModelGivenLayer, OpProblem, TensorflowCall
+from shapecheck.engine.values import Const, Layer, Seq, Tensor
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.shapes.ops_base import NOT_LITERAL
 
@@ -59,3 +60,22 @@ def tensorflow_call(d: Diagnostic, event: TensorflowCall) -> Recipe:
     keywords = {k: _argument(enc, v) for k, v in event.keywords.items()}
     return {"action": "call_raises", "graph": enc.graph(), "kind": "tensorflow", "function": event.path,
             "args": positional, "kwargs": keywords}
+
+
+def model_given_layer(d: Diagnostic, event: ModelGivenLayer) -> Recipe:
+    """Make the Model with the layer object where the script puts it: Keras must refuse."""
+    enc = GraphEncoder()
+    inputs = [enc.tensor(t) for t in event.inputs]
+    if event.role == "inputs":
+        return {"action": "model_from_objects", "graph": enc.graph(), "inputs": [{"$layer": enc.layer(event.layer,
+                allow_broken=True, lenient=True)}], "outputs": [], "role": "inputs"}
+    outputs: list[Json] = []
+    for item in event.outputs:
+        if isinstance(item, Tensor):
+            outputs.append({"$tensor": enc.tensor(item)})
+        elif isinstance(item, Layer):
+            outputs.append({"$layer": enc.layer(item, allow_broken=True, lenient=True)})
+        else:
+            raise Unconfirmable("an output is neither a tensor nor a layer")
+    return {"action": "model_from_objects", "graph": enc.graph(), "inputs": [{"$tensor": t} for t in inputs],
+            "outputs": outputs, "role": "outputs"}

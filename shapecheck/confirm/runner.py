@@ -277,7 +277,7 @@ def run_recipes(recipes: Sequence[Recipe], options: ConfirmOptions = ConfirmOpti
                             info.get("device"))
 
     try:
-        for key, indices in groups.items():
+        for indices in groups.values():
             left = deadline - time.monotonic()
             if left <= 0:
                 settle(indices, unconfirmable(f"the total confirmation time ({options.total_timeout:g} s) ran out"))

@@ -79,6 +79,19 @@ class NonTensorInput:
 
 
 @dataclass
+class ModelGivenLayer:
+    """``Model(inputs, outputs)`` was given a layer object where a tensor belongs (``out = Dense(1)``)."""
+
+    layer: Layer
+    role: str  # "inputs" or "outputs"
+    inputs: list[Tensor]  # the tensors given as inputs (to rebuild the call)
+    outputs: list[Value]  # what was given as outputs, in order: tensors and the layer object(s)
+    node: cst.Call
+
+    name = "model_given_layer"
+
+
+@dataclass
 class Compiled:
     """``model.compile(...)`` with its resolved loss and the model's outputs."""
 

@@ -18,11 +18,9 @@ from shapecheck.engine.calls import forget
 from shapecheck.engine.overlay import OVERLAYS
 from shapecheck.engine.scope import MAX_SEQ
 from shapecheck.engine.values import UNKNOWN_VALUE, Array, Const, DictVal, Ref, Seq, Value
-from shapecheck.shapes.dims import is_known
 
 if TYPE_CHECKING:
     from shapecheck.engine.interpreter import Interpreter
-    from shapecheck.engine.scope import Scope
 
 # Functions known not to change the objects passed to them.
 _PURE_BUILTINS = frozenset(

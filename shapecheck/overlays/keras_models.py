@@ -16,7 +16,7 @@ import libcst as cst
 
 from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.calls import class_attribute, forget
-from shapecheck.engine.events import MethodCalled
+from shapecheck.engine.events import MethodCalled, ModelGivenLayer
 from shapecheck.engine.overlay import OVERLAYS
 from shapecheck.engine.values import (
     UNKNOWN_VALUE,
@@ -128,6 +128,14 @@ def create_functional(interp: Interpreter, args: Arguments, node: cst.Call) -> V
         forget(args.values())
         return UNKNOWN_VALUE
     model = Model("functional", node)
+    for role, given in (("inputs", inputs), ("outputs", outputs)):
+        items = given.items if isinstance(given, Seq) else [given]
+        for item in items:
+            if isinstance(item, Layer):
+                interp.emit(ModelGivenLayer(item, role, _tensors(inputs), list(items) if role == "outputs"
+                                            else [outputs], node))
+                model.opaque = True
+                return model
     model.inputs = _tensors(inputs)
     model.outputs = _tensors(outputs)
     if isinstance(outputs, DictVal) or not model.outputs:
