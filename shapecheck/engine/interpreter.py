@@ -173,7 +173,13 @@ class Interpreter:
             if id(fn.node) in self.called or isinstance(fn.node, cst.Lambda):
                 continue
             self.called.add(id(fn.node))
-            self.bounded(lambda: self.call_function(fn, [], {}, unknown_params=True), fn.node)
+            # A function the script never calls is likely called by Keras (a loss, a metric, a
+            # dataset's map function) on real tensors: TensorFlow ops are fine there.
+            self.eager += 1
+            try:
+                self.bounded(lambda: self.call_function(fn, [], {}, unknown_params=True), fn.node)
+            finally:
+                self.eager -= 1
 
     def tick(self) -> None:
         """Count one step against the budget."""
