@@ -41,6 +41,8 @@ carries over) are safe: Keras 2 already treated them as the same thing. `return_
 makes the layer return its states too, which the code after it may not expect.
 """
     api_probe = True
+    # Keras 2 and tf_keras still have these APIs: a project targeting them is not told otherwise.
+    targets = frozenset({"keras3"})
     summary = "A Keras API that no longer exists in Keras 3"
     what = """
 Reports APIs that tutorials still show but Keras 3 removed: `fit_generator`,
@@ -56,7 +58,9 @@ lacks it (`tf.keras` keeps `preprocessing.text` and `ImageDataGenerator`).
     why = """
 Each of these fails in Keras 3 with an `AttributeError`, an `ImportError` or
 `Unrecognized keyword arguments`, usually after the data has been loaded. The
-message names the replacement.
+message names the replacement. A project that targets Keras 2 or `tf_keras`
+(`target = "keras2"` or `"tf_keras"`, `--target`), where these still exist, gets
+no finding from this rule.
 """
     VALID = [
         """

@@ -18,17 +18,20 @@ class UnusedSuppressionRule(Rule):
     name = "unused-suppression"
     severity = Severity.WARNING
     opt_in = True
-    summary = "A suppression comment that silences no finding (opt-in)"
+    summary = "A suppression comment that silences no finding, or names an unknown code (opt-in)"
     what = """
-Reports `# noqa: SC...`, `# shapecheck: ignore[...]` and
-`# shapecheck: ignore-file[...]` comments whose codes silence no finding of a
-rule that ran. `# noqa` without codes, and codes of other tools
-(`# noqa: E501`), are left alone. This rule is off by default: it runs only
-when selected by its exact code or name (`--extend-select SC900`).
+Reports `# noqa: SC...`, `# shapecheck: ignore[...]`, `# shapecheck: noqa: ...`
+and `# shapecheck: ignore-file[...]` comments whose codes silence no finding of a
+rule that ran, and codes in shapecheck's range that no rule has
+(`# noqa: SC999`, a typo for a real code). `# noqa` without codes, and codes of
+other tools (`# noqa: E501`), are left alone. This rule is off by default: it
+runs only when selected by its exact code or name (`--extend-select SC900`).
 """
     why = """
 A suppression that outlived its finding hides the next real mistake on that
-line, and tells readers a problem exists where there is none.
+line, and tells readers a problem exists where there is none. A misspelt code
+silences nothing, so the finding it was meant for is still reported, or the
+comment only looks like it explains one.
 """
     VALID = [
         """
@@ -47,6 +50,15 @@ from keras import layers
 
 model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])
 model.compile(loss="binary_crossentropy", optimizer="adam")  # noqa: SC205
+""",
+            raises=False,
+        ),
+        Invalid(
+            """
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])  # noqa: SC999
 """,
             raises=False,
         ),

@@ -30,8 +30,34 @@ IO_ERROR = "SC002"
 
 
 def run_check(options: CheckOptions) -> int:
-    """Check what ``options`` name and print the report; the exit code."""
+    """Check what ``options`` name and print the report (or do what a mode flag asks:
+    --show-settings, --show-files, --add-noqa, --watch); the exit code."""
     resolved = resolve(options)
+    if options.show_settings or options.show_files:
+        from shapecheck.app.cli_tools import settings_text, show_files
+
+        missing: list[Diagnostic] = []
+        files = [] if options.use_stdin else discover_paths(options, resolved, missing)
+        if options.use_stdin and options.stdin_filename:
+            files = [options.stdin_filename]
+        if options.show_settings:
+            click.echo(settings_text(options, resolved, files), nl=False)
+            return EXIT_ERROR if missing else EXIT_CLEAN
+        return show_files(files) if not missing else EXIT_ERROR
+    if options.add_noqa:
+        from shapecheck.app.cli_tools import add_noqa_to, check_for_noqa
+
+        if options.fix or options.show_diff or options.use_stdin:
+            raise fail("--add-noqa works on files, and not with --fix or --diff")
+        sources, missing = gather(options, resolved)
+        code = add_noqa_to(check_for_noqa(options, resolved, sources))
+        return EXIT_ERROR if missing else code
+    if options.watch:
+        from shapecheck.app.cli_watch import watch
+
+        if options.use_stdin:
+            raise fail("--watch needs files, not standard input")
+        return watch(options, resolved)
     return check_resolved(options, resolved)
 
 

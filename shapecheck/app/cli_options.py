@@ -14,6 +14,7 @@ import click
 from shapecheck.app.cache import CACHE_DIR_NAME
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
 from shapecheck.checking.checker import Settings
+from shapecheck.checking.rule import TARGETS
 from shapecheck.report.formats.registry import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -83,6 +84,20 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
                  help="Colour the concise and full reports (auto: on a terminal outside CI and pre-commit, "
                       "without NO_COLOR; FORCE_COLOR=1 forces it)."),
+    click.option("--target", type=click.Choice(sorted(TARGETS)), default=None,
+                 help="The Keras the project is written for (default: keras3; config key target). With "
+                      "keras2 or tf_keras, SC301 removed-api reports nothing: those APIs still exist there."),
+    click.option("--add-noqa", is_flag=True,
+                 help="Append `# noqa: SCxxx` to each line with a finding (keeping its comments and the codes "
+                      "of an existing noqa), then exit 0."),
+    click.option("--show-settings", is_flag=True,
+                 help="Print the resolved settings (config file, target, rules, output format...) and exit."),
+    click.option("--show-files", is_flag=True, help="Print the files that would be checked, after exclusion, and exit."),
+    click.option("--watch", is_flag=True, help="Check again whenever a checked file changes (polls; Ctrl-C stops)."),
+    click.option("--watch-runs", type=click.IntRange(min=1), default=None, hidden=True,
+                 help="Stop --watch after this many checks (for tests)."),
+    click.option("--watch-interval", type=click.FloatRange(min=0, min_open=True), default=0.5, hidden=True,
+                 help="Seconds between --watch's polls."),
 ]
 
 
@@ -124,6 +139,13 @@ class CheckOptions:
     fail_on: Optional[str] = None
     quiet: bool = False
     color: str = "auto"
+    target: Optional[str] = None
+    add_noqa: bool = False
+    show_settings: bool = False
+    show_files: bool = False
+    watch: bool = False
+    watch_runs: Optional[int] = None
+    watch_interval: float = 0.5
 
     @property
     def use_stdin(self) -> bool:
@@ -143,6 +165,7 @@ class Resolved:
     respect_gitignore: bool
     confirm: bool
     fail_on: str
+    target: str
 
 
 def resolve(options: CheckOptions) -> Resolved:
@@ -155,7 +178,7 @@ def resolve(options: CheckOptions) -> Resolved:
             (options.paths[0] if options.paths else None)
         config = load_file_config(start, options.config_path, options.isolated)
         settings_for = settings_builder(config, split(options.select_), split(options.ignore),
-                                        split(options.extend_select))
+                                        split(options.extend_select), options.target)
     except ConfigError as error:
         raise fail(str(error)) from None
     fmt = options.output_format or config.output_format or "concise"
@@ -172,6 +195,7 @@ def resolve(options: CheckOptions) -> Resolved:
         else options.respect_gitignore,
         confirm=bool(config.confirm) if options.confirm_ is None else options.confirm_,
         fail_on=options.fail_on or config.fail_on or "warning",
+        target=options.target or config.target or "keras3",
     )
 
 

@@ -3,7 +3,8 @@
 Keys: ``select``, ``ignore``, ``extend-select``, ``per-file-ignores``,
 ``exclude``, ``extend-exclude``, ``force-exclude``, ``respect-gitignore``,
 ``output-format``, ``confirm``, ``cache-dir``, ``severity`` (per-rule
-severities) and ``fail-on`` (``error``: only errors make the exit code 1).  Codes, code prefixes and readable names are accepted wherever a
+severities), ``fail-on`` (``error``: only errors make the exit code 1) and ``target``
+(``keras3``, ``keras2`` or ``tf_keras``: rules that assume Keras 3 do not run for the others).  Codes, code prefixes and readable names are accepted wherever a
 code is.  Unknown keys and unknown rule selectors are errors that name the
 culprit.
 """
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.registry import all_rules, select
-from shapecheck.checking.rule import Rule
+from shapecheck.checking.rule import TARGETS, Rule
 
 try:
     import tomllib  # type: ignore[import-not-found, unused-ignore]  # (mypy targets 3.10)
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 KNOWN_KEYS = frozenset({
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "force-exclude",
-    "respect-gitignore", "output-format", "confirm", "cache-dir", "severity", "fail-on",
+    "respect-gitignore", "output-format", "confirm", "cache-dir", "severity", "fail-on", "target",
 })
 
 
@@ -54,6 +55,7 @@ class FileConfig:
     cache_dir: Optional[str] = None
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: Optional[str] = None
+    target: Optional[str] = None
 
     @property
     def root(self) -> Path:
@@ -147,6 +149,10 @@ def load_config(path: Path) -> FileConfig:
         if table["fail-on"] not in ("error", "warning"):
             raise ConfigError(f"{path}: `fail-on` must be \"error\" or \"warning\", not {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
+    if "target" in table:
+        if table["target"] not in TARGETS:
+            raise ConfigError(f"{path}: `target` must be one of {', '.join(sorted(TARGETS))}, not {table['target']!r}")
+        config.target = table["target"]
     if "severity" in table:
         severities_ = table["severity"]
         if not isinstance(severities_, dict):
@@ -171,8 +177,10 @@ def _selected(selector: str) -> list[type[Rule]]:
             if not rule.opt_in or selector.upper() == rule.code or selector == rule.name]
 
 
-def resolve_rules(select_: Optional[list[str]], ignore: Sequence[str], extend_select: Sequence[str]) -> list[Any]:
-    """The rules left after select, extend-select and ignore (opt-in rules only when named)."""
+def resolve_rules(select_: Optional[list[str]], ignore: Sequence[str], extend_select: Sequence[str],
+                  target: str = "keras3") -> list[Any]:
+    """The rules left after select, extend-select and ignore (opt-in rules only when named),
+    less those not right for the ``target`` Keras."""
     chosen = {r.code: r for r in all_rules() if not r.opt_in} if select_ is None else {}
     for selector in (select_ or []) + list(extend_select):
         for rule in _selected(selector):
@@ -180,7 +188,7 @@ def resolve_rules(select_: Optional[list[str]], ignore: Sequence[str], extend_se
     for selector in ignore:
         for rule in select(selector):
             chosen.pop(rule.code, None)
-    return [chosen[code] for code in sorted(chosen)]
+    return [chosen[code] for code in sorted(chosen) if target in chosen[code].targets]
 
 
 def severities(config: FileConfig) -> tuple[tuple[str, Severity], ...]:
@@ -224,9 +232,10 @@ def per_file_ignores(config: FileConfig, path: str) -> list[str]:
 
 
 def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Sequence[str] = (),
-                     extend_select: Sequence[str] = ()) -> Callable[[str], "Settings"]:
+                     extend_select: Sequence[str] = (), target: Optional[str] = None) -> Callable[[str], "Settings"]:
     """Per-file settings: the config's selection with the command line's on top, less
-    what ``per-file-ignores`` turns off for each file.  Raises ConfigError for an
+    what ``per-file-ignores`` turns off for each file, for the ``target`` Keras (the
+    command line's, else the config's, else keras3).  Raises ConfigError for an
     unknown selector."""
     from shapecheck.checking.checker import Settings
 
@@ -236,13 +245,15 @@ def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Se
     ignored = config.ignore + list(ignore)
     extended = config.extend_select + list(extend_select)
     levels = severities(config)
+    keras = target or config.target or "keras3"
     by_ignores: dict[tuple[str, ...], Settings] = {
-        (): Settings(tuple(resolve_rules(selected, ignored, extended)), levels)}
+        (): Settings(tuple(resolve_rules(selected, ignored, extended, keras)), levels, keras)}
 
     def settings_for(path: str) -> Settings:
         extra = tuple(per_file_ignores(config, path)) if config.per_file_ignores else ()
         if extra not in by_ignores:
-            by_ignores[extra] = Settings(tuple(resolve_rules(selected, ignored + list(extra), extended)), levels)
+            by_ignores[extra] = Settings(tuple(resolve_rules(selected, ignored + list(extra), extended, keras)),
+                                         levels, keras)
         return by_ignores[extra]
 
     return settings_for

@@ -6,6 +6,7 @@ file that never mentions Keras is skipped before parsing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence
@@ -18,7 +19,7 @@ from shapecheck.engine.interpreter import Interpreter
 from shapecheck.engine.parsing import SyntaxProblem, Unparsable, parse
 from shapecheck.report.positions import locate
 from shapecheck.checking.rule import Context, Finding, Rule
-from shapecheck.report.suppressions import BLANKET, Suppressions
+from shapecheck.report.suppressions import BLANKET, FILE_KINDS, Suppressions
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Settings:
 
     rules: tuple[type[Rule], ...]
     severities: tuple[tuple[str, Severity], ...] = ()
+    target: str = "keras3"  # the Keras the project is written for (rules not right for it are left out)
 
     def severity_of(self, rule: type[Rule], default: Optional[Severity] = None) -> Severity:
         """The configured severity of ``rule``, or ``default`` (a finding's own), or the rule's."""
@@ -169,8 +171,12 @@ def _syntax_error(error: SyntaxProblem, filename: str, settings: Settings) -> li
     return [Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message, where, where)]
 
 
+_OUR_CODE = re.compile(r"SC[0-9]+", re.IGNORECASE)
+
+
 def unused_suppressions(suppressions: Suppressions, filename: str, settings: Settings) -> list[Diagnostic]:
-    """SC900 findings for suppressions that silenced nothing (only when SC900 is selected).
+    """SC900 findings for suppressions that silenced nothing, or that name a rule code that
+    does not exist (``# noqa: SC999``), as ruff's RUF100 (only when SC900 is selected).
 
     A code is judged only when its rules ran; ``# noqa`` without codes and
     codes of other tools (``# noqa: E501``) are never reported.
@@ -183,23 +189,33 @@ def unused_suppressions(suppressions: Suppressions, filename: str, settings: Set
     enabled = {r.code for r in settings.rules}
     found = []
     for item in suppressions.all():
+        unknown: list[str] = []
         if item.codes is None:
             unused = [] if item.kind == "noqa" or BLANKET in item.used else ["all findings"]
         else:
             unused = []
             for token in item.codes:
                 named = select(token)
-                if token in item.used or (item.kind == "noqa" and not named):
+                if token in item.used:
                     continue
+                if not named and _OUR_CODE.fullmatch(token):
+                    unknown.append(token)  # shapecheck's code space, but no rule has it
+                    continue
+                if item.kind == "noqa" and not named:
+                    continue  # another tool's code
                 if named and not all(r.code in enabled for r in named):
                     continue  # a rule that did not run cannot be judged
                 unused.append(token)
-        if not unused:
+        if not unused and not unknown:
             continue
-        what = ", ".join(f"`{t}`" for t in unused) if item.codes is not None else "anything"
-        message = f"unused suppression: `{item.text}` does not silence {what}"
-        if item.kind == "ignore-file":
-            message = f"unused suppression: `{item.text}` does not silence {what} in this file"
+        parts = []
+        if unused:
+            what = ", ".join(f"`{t}`" for t in unused) if item.codes is not None else "anything"
+            parts.append(f"does not silence {what}{' in this file' if item.kind in FILE_KINDS else ''}")
+        if unknown:
+            parts.append(f"names {'an unknown rule code' if len(unknown) == 1 else 'unknown rule codes'} "
+                         + ", ".join(f"`{t}`" for t in unknown))
+        message = f"unused suppression: `{item.text}` {'; '.join(parts)}"
         found.append(Diagnostic(filename, rule.code, rule.name, settings.severity_of(rule), message,
                                 Location(item.row, item.column), Location(item.row, item.end_column)))
     return found

@@ -17,6 +17,11 @@ import libcst as cst
 from shapecheck.report.diagnostics import Applicability, Severity
 
 
+TARGETS = frozenset({"keras3", "keras2", "tf_keras"})
+"""The ``target`` setting's values: the Keras a project is written for (``keras3``, the default;
+``keras2``, standalone Keras 2; ``tf_keras``, TensorFlow's Keras 2 package)."""
+
+
 @dataclass(frozen=True)
 class Invalid:
     """An INVALID example: a script the rule must flag.
@@ -114,6 +119,8 @@ class Rule:
     fix_safety: ClassVar[str] = ""
     # Opt-in rules run only when selected by their exact code or name.
     opt_in: ClassVar[bool] = False
+    # The Keras versions (``target`` setting) the rule is right for; the others never run it.
+    targets: ClassVar[frozenset[str]] = TARGETS
     # API rules say a name or argument does not exist in this Keras; code under
     # a feature or version check (``if hasattr(...)``) may target another one.
     api_probe: ClassVar[bool] = False
