@@ -152,6 +152,7 @@ def apply_model(interp: Interpreter, model: Model, arg: Value, node: cst.Call) -
             and not model.inputs:
         current: Value = arg
         for step in model.steps:  # an unknown item (a script-defined layer) makes the rest unknown
+            interp.tick()  # nested models replay their steps: Sequential([m, m]) 200 deep must stay bounded
             if isinstance(step, Layer):
                 current = apply_layer(interp, step, current, step.node, step.node)
             elif isinstance(step, Model):
