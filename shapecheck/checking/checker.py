@@ -78,7 +78,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
         for handler in handlers.get(event.name, ()):
             handler(context, event)
 
-    interpreter = Interpreter(module, emit)
+    interpreter = Interpreter(module, emit, source)
     context.probing = lambda: interpreter.probing > 0
     interpreter.run()
     context.current_event = None
