@@ -5,6 +5,7 @@ from __future__ import annotations
 from shapecheck.tables import keras_api
 from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import KerasCallKeywords, KerasName, LayerCreated, MethodCalled
+from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.rule import Context, FixSpec, Invalid, Rule
 from shapecheck.report.diagnostics import Applicability
 from shapecheck.engine.values import Model
@@ -153,7 +154,7 @@ model.fit_generator(iter([]), steps_per_epoch=1)
                                   Applicability.SAFE) if replacement else None
                 # The keyword (`lr`) is what is wrong, not its value.
                 ctx.report(self, keyword if keyword is not None else node, f"{removed.what}; {removed.instead}",
-                           fix=fix)
+                           fix=fix, severity=Severity.WARNING if removed.warns_only else None)
 
     @staticmethod
     def _method_fix(event: MethodCalled) -> FixSpec | None:

@@ -176,6 +176,11 @@ CLEAN = {
 }
 
 FLAGGED = {
+    # Keras 3 takes `decay=` with a warning and ignores it: a warning, not an error.
+    "optimizer_decay_only_warns": ("""
+        import keras
+        optimizer = keras.optimizers.Adam(learning_rate=1e-3, decay=1e-6)
+        """, ["SC301:warning"]),
     # plain keras 3 really lacks these (AttributeError / ImportError).
     "keras_losses_mae": ("""
         import keras

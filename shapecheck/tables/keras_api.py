@@ -83,6 +83,7 @@ class Removed:
 
     what: str
     instead: str
+    warns_only: bool = False  # Keras 3 accepts it with a warning (and ignores it): a warning, not an error
 
 
 # Names looked up as module attributes (keras.layers.X), model methods and keywords.
@@ -120,7 +121,8 @@ REMOVED_LAYER_KEYWORDS: dict[str, Removed] = {
 
 REMOVED_OPTIMIZER_KEYWORDS: dict[str, Removed] = {
     "lr": Removed("optimizer argument `lr` was removed in Keras 3", "use `learning_rate=`"),
-    "decay": Removed("optimizer argument `decay` is ignored by Keras 3 (it only warns)", "use a `keras.optimizers.schedules` learning-rate schedule"),
+    "decay": Removed("optimizer argument `decay` is ignored by Keras 3 (it only warns)",
+                     "use a `keras.optimizers.schedules` learning-rate schedule", warns_only=True),
 }
 
 # Modules and module-level names by canonical path; reported only where the
