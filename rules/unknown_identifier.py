@@ -7,7 +7,6 @@ import difflib
 from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import IdentifierString, LayerCreated
 from shapecheck.checking.rule import Context, Invalid, Rule
-from shapecheck.engine.values import Const
 
 _KNOWN = {
     "loss": T.LOSS_IDENTIFIERS,
