@@ -57,7 +57,7 @@ def run_check(options: CheckOptions) -> int:
 
         if options.use_stdin:
             raise fail("--watch needs files, not standard input")
-        return watch(options, resolved)
+        return watch(options, resolved, check_resolved)
     return check_resolved(options, resolved)
 
 

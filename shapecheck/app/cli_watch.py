@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from datetime import datetime
-from typing import Optional
+from typing import Callable, Optional
 
 import click
 
@@ -52,11 +52,9 @@ def _wait_for_change(options: CheckOptions, resolved: Resolved, before: Snapshot
             return
 
 
-def watch(options: CheckOptions, resolved: Resolved) -> int:
-    """Check now and after each change; the last check's exit code once ``--watch-runs``
-    checks are done, 0 when interrupted (Ctrl-C)."""
-    from shapecheck.app.cli_check import check_resolved
-
+def watch(options: CheckOptions, resolved: Resolved, check_resolved: Callable[[CheckOptions, Resolved], int]) -> int:
+    """Check now (with ``check_resolved``) and after each change; the last check's exit code once
+    ``--watch-runs`` checks are done, 0 when interrupted (Ctrl-C)."""
     runs = 0
     code: Optional[int] = None
     interactive = sys.stdout.isatty()

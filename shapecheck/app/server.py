@@ -32,9 +32,9 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
-from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from shapecheck import __version__
+from shapecheck.app.lsp_ranges import lsp_range
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
 from shapecheck.checking.checker import Settings, check_source
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
@@ -48,11 +48,6 @@ def _path_of(uri: str) -> Optional[Path]:
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
-def lsp_range(document: TextDocument, start: Location, end: Location) -> types.Range:
-    """A 1-based code-point span as an LSP range in the client's units (UTF-16 by default)."""
-    server_range = ServerTextRange(ServerTextPosition(start.row - 1, start.column - 1),
-                                   ServerTextPosition(end.row - 1, end.column - 1))
-    return document.range_to_client_units(server_range)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition
 
+from shapecheck.app.lsp_ranges import lsp_range
 from shapecheck.report.diagnostics import Diagnostic, Location
 from shapecheck.report.fixes import apply_fixes
 from shapecheck.report.summary import Analysis, TensorSite, analyse
@@ -108,8 +109,6 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
 
 def code_actions(ls: ShapecheckServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     """Fixes and "ignore on this line" for the findings in the range, and "fix all"."""
-    from shapecheck.app.server import lsp_range
-
     uri = params.text_document.uri
     if uri not in ls.workspace.text_documents:
         return []
@@ -148,8 +147,6 @@ def code_actions(ls: ShapecheckServer, params: types.CodeActionParams) -> list[t
 
 def _noqa_edit(document: TextDocument, d: Diagnostic) -> Optional[types.TextEdit]:
     """The edit that adds ``d``'s code to a ``# noqa`` comment on its first line (None: already there)."""
-    from shapecheck.app.server import lsp_range
-
     row = d.location.row
     if not 1 <= row <= len(document.lines):
         return None

@@ -131,7 +131,7 @@ def create_functional(interp: Interpreter, args: Arguments, node: cst.Call) -> V
     for role, given in (("inputs", inputs), ("outputs", outputs)):
         items = given.items if isinstance(given, Seq) else [given]
         for item in items:
-            if isinstance(item, Layer):
+            if isinstance(item, Layer) and not item.broken:  # a broken layer has its own finding (SC106...)
                 interp.emit(ModelGivenLayer(item, role, _tensors(inputs), list(items) if role == "outputs"
                                             else [outputs], node))
                 model.opaque = True
