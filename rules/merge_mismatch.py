@@ -34,16 +34,7 @@ a = keras.Input(shape=(10, 4))
 b = keras.Input(shape=(10, 6))
 merged = layers.concatenate([a, b], axis=-1)
 """,
-        """
-import keras
-from keras import layers
 
-sequence = keras.Input(shape=(20, 16))
-mask = keras.Input(shape=(20, 1))
-masked = sequence * mask
-last_step = masked[:, -1, :]
-outputs = layers.Dense(1)(keras.ops.concatenate([last_step, keras.ops.mean(masked, axis=1)], axis=-1))
-""",
     ]
     INVALID = [
         Invalid(

@@ -41,7 +41,7 @@ import tensorflow as tf
 
 inputs = keras.Input(shape=(10, 8))
 x = keras.ops.expand_dims(inputs, 1)
-y = keras.layers.Lambda(lambda t: tf.reduce_mean(t, axis=1))(inputs)
+pooled = keras.ops.mean(inputs, axis=1)
 """,
         """
 import keras

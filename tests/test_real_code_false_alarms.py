@@ -20,6 +20,20 @@ def _codes(source: str) -> list[str]:
 
 
 CLEAN = {
+    # Computations between layers with keras.ops, operators and indexing that Keras 3 accepts.
+    "ops_between_layers": """
+        import keras
+        import tensorflow as tf
+        from keras import layers
+
+        sequence = keras.Input(shape=(20, 16))
+        mask = keras.Input(shape=(20, 1))
+        masked = sequence * mask
+        last_step = masked[:, -1, :]
+        joined = keras.ops.concatenate([last_step, keras.ops.mean(masked, axis=1)], axis=-1)
+        outputs = layers.Dense(1)(joined)
+        pooled = layers.Lambda(lambda t: tf.reduce_mean(t, axis=1))(sequence)
+        """,
     # A loss the script never calls runs on real tensors, even when it reads a global keras.Input.
     "tf_ops_in_a_loss_function": """
         import keras

@@ -23,6 +23,13 @@ FREE_DIM = 4
 
 
 
+def _allowed(path: str) -> str:
+    """``path`` if a recipe may refer to it (a configuration object's module), else an error."""
+    if not may_resolve(path):
+        raise ValueError(f"`{path}` is not a name confirmation may use")
+    return path
+
+
 @functools.lru_cache(maxsize=1)
 def _catalog_names() -> frozenset[str]:
     """The layer classes of the shape catalog: the only ones the worker constructs."""
@@ -43,8 +50,8 @@ class StepFailed(Exception):
 def resolve(path: str) -> Any:
     """The object a dotted Keras, TensorFlow or numpy path names (``keras.activations.relu``)."""
     top, *rest = path.split(".")
-    if top not in ("keras", "tensorflow", "numpy") or not may_resolve(path):
-        raise ValueError(f"`{path}` is not a name confirmation may use")
+    if top not in ("keras", "tensorflow", "numpy"):
+        raise ValueError(f"`{path}` is not a Keras, TensorFlow or numpy name")
     obj: Any = importlib.import_module(top)
     for part in rest:
         obj = getattr(obj, part)
@@ -83,12 +90,12 @@ class Rebuild:
             if "$tensor" in value:
                 return self.tensor(value["$tensor"])
             if "$ref" in value:
-                return resolve(value["$ref"])
+                return resolve(_allowed(value["$ref"]))
             if "$float" in value:
                 return float(value["$float"])
             if "$object" in value:
                 spec = value["$object"]
-                return resolve(spec["path"])(**{k: self.decode(v) for k, v in spec["kwargs"].items()})
+                return resolve(_allowed(spec["path"]))(**{k: self.decode(v) for k, v in spec["kwargs"].items()})
             return {k: self.decode(v) for k, v in value.items()}
         return value
 

@@ -61,6 +61,7 @@ LOSS_SYMPTOMS = {
 """Silent loss findings, by code, and the symptom the worker looks for."""
 
 NOT_KERAS = {
+    "SC002": "a file that cannot be read: nothing of Keras is involved",
     "SC401": "a numpy finding: it involves no Keras model to rebuild",
     "SC405": "the `Lambda` runs a function defined in the script, which confirmation never runs",
     "SC900": "a suppression comment: nothing of Keras is involved",
@@ -279,6 +280,15 @@ def _data_fed(d: Diagnostic, event: DataFed) -> Optional[Recipe]:
 
     if d.code == "SC404":
         return _finite_generator(event)
+    symptom = LOSS_SYMPTOMS.get(d.code)
+    if symptom is not None:  # a loss/output mismatch seen once the labels are known (SC205)
+        inputs, outputs = _model_tensors(event.model, None)
+        if len(outputs) != 1:
+            raise Unconfirmable("the model does not have exactly one output")
+        enc = GraphEncoder()
+        model = {"inputs": [enc.tensor(t) for t in inputs], "outputs": [enc.tensor(t) for t in outputs]}
+        return {"action": "loss_symptom", "graph": enc.graph(), "model": model,
+                "compile": compile_settings(event.model.loss, None), "symptom": symptom}
     x, y = event.x, event.y
     validation = event.keywords.get("validation_data")
     if d.code == "SC402" and "validation" in d.message and validation is not None:
