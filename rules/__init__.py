@@ -19,6 +19,8 @@ from .lambda_batch_axis import LambdaBatchAxisRule
 from .layer_called_on_layer import LayerCalledOnLayerRule
 from .merge_layer_with_tensors import MergeLayerWithTensorsRule
 from .model_given_layer import ModelGivenLayerRule
+from .embedding_weights import EmbeddingWeightsRule
+from .model_input_mismatch import ModelInputMismatchRule
 from .merge_mismatch import MergeMismatchRule
 from .non_positive_output import NonPositiveOutputRule
 from .nonexistent_keras_name import NonexistentKerasNameRule
@@ -69,6 +71,8 @@ ALL_RULES: list[type[Rule]] = sorted(
         SharedLayerMismatchRule,
         InvalidLayerConfigRule,
         ModelGivenLayerRule,
+        EmbeddingWeightsRule,
+        ModelInputMismatchRule,
     ],
     key=lambda rule: rule.code,
 )

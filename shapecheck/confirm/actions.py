@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from shapecheck.confirm.actions_ops import call_raises, model_from_objects
+from shapecheck.confirm.actions_ops import call_raises, embedding_weights, model_call, model_from_objects
 from shapecheck.confirm.protocol import describe_error
 from shapecheck.confirm.rebuild import SAMPLES, Rebuild, StepFailed, batch_size, resolve, synthetic, synthetic_array, targets_for
 
@@ -498,5 +498,7 @@ ACTIONS: dict[str, Action] = {
     "build": build,
     "call_raises": call_raises,
     "model_from_objects": model_from_objects,
+    "embedding_weights": embedding_weights,
+    "model_call": model_call,
 }
 """Every recipe action the worker knows."""

@@ -117,3 +117,41 @@ def model_from_objects(keras: Any, recipe: dict[str, Any], caught: list[warnings
     except Exception as error:  # noqa: BLE001 - the refusal is the evidence
         return CONFIRMED, describe_error(error)
     return REFUTED, "Keras made the Model from these objects"
+
+
+def embedding_weights(keras: Any, recipe: dict[str, Any], caught: list[warnings.WarningMessage]) -> tuple[str, str]:
+    """Construct the Embedding with a zero matrix of the given shape and build it: Keras must raise."""
+    import numpy as np
+
+    rb = Rebuild(keras, recipe.get("graph"))
+    spec = rb.specs[recipe["layer"]]
+    if spec.get("kind") != "Embedding":
+        return UNCONFIRMABLE, "the recipe does not name an Embedding"
+    try:
+        args = [rb.decode(v) for v in spec.get("args", [])]
+        kwargs = {k: rb.decode(v) for k, v in spec.get("kwargs", {}).items()}
+    except StepFailed as failure:
+        return UNCONFIRMABLE, f"Keras failed before the Embedding was made, {failure.where}"
+    matrix = np.zeros(tuple(int(v) for v in recipe["matrix"]), dtype="float32")
+    try:
+        layer = keras.layers.Embedding(*args, weights=[matrix], **kwargs)
+        layer(keras.Input(shape=(1,), dtype="int32"))
+    except Exception as error:  # noqa: BLE001 - the refusal is the evidence
+        return CONFIRMED, describe_error(error)
+    return REFUTED, f"Keras built the Embedding with a {matrix.shape} matrix"
+
+
+def model_call(keras: Any, recipe: dict[str, Any], caught: list[warnings.WarningMessage]) -> tuple[str, str]:
+    """Make the model, then call it on the tensor the script passes: Keras must raise."""
+    rb = Rebuild(keras, recipe.get("graph"))
+    try:
+        rb.run()
+        model = rb.model(recipe["model"])
+        tensor = rb.tensor(recipe["argument"])
+    except StepFailed as failure:
+        return UNCONFIRMABLE, f"Keras failed before the call, {failure.where}: {describe_error(failure.error)}"
+    try:
+        result = model(tensor)
+    except Exception as error:  # noqa: BLE001 - the refusal is the evidence
+        return CONFIRMED, describe_error(error)
+    return REFUTED, f"Keras called the model on it and returned shape {tuple(getattr(result, 'shape', ()))}"

@@ -28,7 +28,7 @@ from shapecheck.confirm.inert import FOREIGN_LAYERS, may_resolve, names_a_resour
 from shapecheck.shapes import catalog
 from shapecheck.shapes.dims import UNKNOWN, is_known
 from shapecheck.tables import keras_tables as T
-from shapecheck.engine.values import Function, KerasObject, Layer, LayerCall, Ref, Tensor
+from shapecheck.engine.values import Array, Function, KerasObject, Layer, LayerCall, Ref, Tensor
 
 Json = Any
 
@@ -65,6 +65,11 @@ def encode_value(value: Any, what: str, layer_id: Any = None) -> Json:
     if isinstance(value, KerasObject) and value.family in _OBJECT_MODULES:
         kwargs = {k: encode_value(v, f"`{k}` of `{value.kind}`") for k, v in value.config.items()}
         return {"$object": {"path": f"{_OBJECT_MODULES[value.family]}.{value.kind}", "kwargs": kwargs}}
+    if isinstance(value, Array):
+        dims = value.shape.dims
+        if dims is None or not all(isinstance(d, int) and is_known(d) for d in dims) or value.dtype == "str":
+            raise Unconfirmable(f"{what} is an array whose shape is not fully known")
+        return {"$zeros": list(dims)}  # only its shape matters to building the layer
     if isinstance(value, Function):
         raise Unconfirmable(f"{what} is a function defined in the script (`{value.name}`), which is never run")
     raise Unconfirmable(f"{what} is not a literal value")

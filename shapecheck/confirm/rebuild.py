@@ -91,6 +91,8 @@ class Rebuild:
                 return self.tensor(value["$tensor"])
             if "$ref" in value:
                 return resolve(_allowed(value["$ref"]))
+            if "$zeros" in value:
+                return np.zeros(tuple(int(d) for d in value["$zeros"]), dtype="float32")
             if "$float" in value:
                 return float(value["$float"])
             if "$object" in value:

@@ -31,6 +31,7 @@ from shapecheck.tables import keras_api
 from shapecheck.tables import keras_tables as T
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.engine.events import (
+    EmbeddingWeightsMismatch,
     Compiled,
     DataFed,
     IdentifierString,
@@ -40,6 +41,7 @@ from shapecheck.engine.events import (
     LayerCreated,
     MethodCalled,
     ModelGivenLayer,
+    ModelInputMismatch,
     NonTensorInput,
     OpProblem,
     ShapeArgument,
@@ -48,7 +50,13 @@ from shapecheck.engine.events import (
 )
 from shapecheck.shapes.dims import UNKNOWN, is_known
 from shapecheck.engine.values import Array, Generator, Layer, Model, Seq, Tensor, Value, literal
-from shapecheck.confirm.recipe_ops import model_given_layer, op_problem, tensorflow_call
+from shapecheck.confirm.recipe_ops import (
+    embedding_weights,
+    model_given_layer,
+    model_input_mismatch,
+    op_problem,
+    tensorflow_call,
+)
 from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input
 from shapecheck.confirm.protocol import Recipe
 
@@ -412,6 +420,8 @@ _BUILDERS: dict[type, Callable[[Diagnostic, Any], Optional[Recipe]]] = {
     OpProblem: op_problem,
     TensorflowCall: tensorflow_call,
     ModelGivenLayer: model_given_layer,
+    EmbeddingWeightsMismatch: embedding_weights,
+    ModelInputMismatch: model_input_mismatch,
 }
 
 

@@ -14,7 +14,13 @@ from typing import Any
 
 from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value
 from shapecheck.confirm.protocol import Recipe
-from shapecheck.engine.events import ModelGivenLayer, OpProblem, TensorflowCall
+from shapecheck.engine.events import (
+    EmbeddingWeightsMismatch,
+    ModelGivenLayer,
+    ModelInputMismatch,
+    OpProblem,
+    TensorflowCall,
+)
 from shapecheck.engine.values import Const, Layer, Seq, Tensor
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.shapes.ops_base import NOT_LITERAL
@@ -79,3 +85,23 @@ def model_given_layer(d: Diagnostic, event: ModelGivenLayer) -> Recipe:
             raise Unconfirmable("an output is neither a tensor nor a layer")
     return {"action": "model_from_objects", "graph": enc.graph(), "inputs": [{"$tensor": t} for t in inputs],
             "outputs": outputs, "role": "outputs"}
+
+
+def embedding_weights(d: Diagnostic, event: EmbeddingWeightsMismatch) -> Recipe:
+    """Build the Embedding with a matrix of the flagged shape: Keras must refuse it."""
+    if event.matrix.dims is None or not all(isinstance(v, int) for v in event.matrix.dims):
+        raise Unconfirmable(f"the matrix shape {event.matrix} is not fully known")
+    enc = GraphEncoder()
+    layer = enc.layer(event.layer, skip=frozenset({"weights"}), lenient=True)
+    return {"action": "embedding_weights", "graph": enc.graph(), "layer": layer,
+            "matrix": list(event.matrix.dims)}
+
+
+def model_input_mismatch(d: Diagnostic, event: ModelInputMismatch) -> Recipe:
+    """Rebuild the model and the tensor, and call the one on the other: Keras must refuse."""
+    model = event.model
+    outputs = model.outputs if model.kind == "functional" else ([model.output] if model.output else [])
+    enc = GraphEncoder()
+    spec = {"inputs": [enc.tensor(t) for t in model.inputs], "outputs": [enc.tensor(t) for t in outputs]}
+    argument = enc.tensor(event.argument)
+    return {"action": "model_call", "graph": enc.graph(), "model": spec, "argument": argument}

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 import libcst as cst
 
+from shapecheck.shapes.dims import Shape
 from shapecheck.shapes.errors import ShapeContradiction
 from shapecheck.engine.values import Layer, LayerCall, Model, Tensor, Value
 
@@ -89,6 +90,30 @@ class ModelGivenLayer:
     node: cst.Call
 
     name = "model_given_layer"
+
+
+@dataclass
+class EmbeddingWeightsMismatch:
+    """``Embedding(input_dim, output_dim, weights=[matrix])`` with a matrix of another shape."""
+
+    layer: Layer
+    matrix: Shape  # the shape of the matrix given
+    expected: tuple[int, int]  # (input_dim, output_dim)
+    matrix_node: Optional[cst.CSTNode]  # where the matrix was built, when known
+    node: cst.CSTNode
+
+    name = "embedding_weights_mismatch"
+
+
+@dataclass
+class ModelInputMismatch:
+    """A model was called on a tensor whose shape its input rejects."""
+
+    model: Model
+    argument: Tensor
+    node: cst.CSTNode
+
+    name = "model_input_mismatch"
 
 
 @dataclass

@@ -16,6 +16,7 @@ import libcst as cst
 
 from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.events import (
+    EmbeddingWeightsMismatch,
     LambdaMovesBatch,
     LayerApplied,
     LayerCreated,
@@ -27,6 +28,7 @@ from shapecheck.engine.events import (
 from shapecheck.engine.overlay import OVERLAYS
 from shapecheck.engine.values import (
     UNKNOWN_VALUE,
+    Array,
     Const,
     Function,
     Layer,
@@ -141,9 +143,15 @@ def create_layer(interp: Interpreter, kind: str, args: Arguments, node: cst.Call
             values[name] = default
     layer = Layer(kind, Config(kind, values), node, arg_nodes, complete=args.complete)
     layer.extra_kwargs = {key: literal(value) for key, value in args.keywords.items() if key not in names}
+    weights = args.keywords.get("weights")
+    if isinstance(weights, Seq) and weights.items and all(isinstance(w, Array) for w in weights.items):
+        # Arrays, kept as such: their shapes are what a rebuild needs.
+        (layer.config.values if "weights" in names else layer.extra_kwargs)["weights"] = list(weights.items)
     layer.input_shape = layer_input_shape(interp, kind, extras, args, layer)
     positional = list(args.positional)
     interp.emit(LayerCreated(layer, positional, unknown_keywords, extra_positional))
+    if kind == "Embedding" and "weights" in args.keywords:
+        _check_embedding_weights(interp, layer, args.keywords["weights"], node)
     function = layer.config.get("function") if kind == "Lambda" else None
     if isinstance(function, Function):
         how = moves_batch_axis(function, interp)
@@ -313,3 +321,17 @@ def tensor_attribute(interp: Interpreter, tensor: Any, attr: str) -> Value:
             return UNKNOWN_VALUE
         return Seq([dim_value(d) for d in tensor.shape.dims])
     return UNKNOWN_VALUE
+
+
+def _check_embedding_weights(interp: Interpreter, layer: Layer, weights: Value, node: cst.Call) -> None:
+    """``Embedding(input_dim, output_dim, weights=[matrix])``: Keras builds the layer only if the
+    matrix is (input_dim, output_dim)."""
+    items = weights.items if isinstance(weights, Seq) else []
+    if len(items) != 1 or not isinstance(items[0], Array):
+        return
+    matrix = items[0].shape
+    rows, columns = layer.config.get("input_dim", UNKNOWN), layer.config.get("output_dim", UNKNOWN)
+    if matrix.dims is None or len(matrix.dims) != 2 or not is_known(rows) or not is_known(columns):
+        return
+    if any(is_known(got) and got != want for got, want in zip(matrix.dims, (rows, columns))):
+        interp.emit(EmbeddingWeightsMismatch(layer, matrix, (rows, columns), items[0].node, node))

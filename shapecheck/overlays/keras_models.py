@@ -16,7 +16,7 @@ import libcst as cst
 
 from shapecheck.engine.arguments import Arguments
 from shapecheck.engine.calls import class_attribute, forget
-from shapecheck.engine.events import MethodCalled, ModelGivenLayer
+from shapecheck.engine.events import MethodCalled, ModelGivenLayer, ModelInputMismatch
 from shapecheck.engine.overlay import OVERLAYS
 from shapecheck.engine.values import (
     UNKNOWN_VALUE,
@@ -167,6 +167,9 @@ def apply_model(interp: Interpreter, model: Model, arg: Value, node: cst.Call) -
     if model.opaque or len(outs) != 1 or len(model.inputs) != 1 or not isinstance(arg, Tensor):
         return Tensor(Shape.unknown(), node=node)
     expected = model.inputs[0].shape
+    if _rejects(expected, arg.shape):
+        interp.emit(ModelInputMismatch(model, arg, node))
+        return Tensor(Shape.unknown(), node=node)
     if expected.dims is None or arg.shape.dims is None or expected.dims[1:] != arg.shape.dims[1:] \
             or any(not is_known(d) for d in expected.dims[1:]):
         return Tensor(Shape.unknown(), node=node)
@@ -293,3 +296,13 @@ def _tensors(value: Value) -> list[Tensor]:
     if isinstance(value, Seq) and all(isinstance(v, Tensor) for v in value.items):
         return list(value.items)  # type: ignore[arg-type]
     return []
+
+
+def _rejects(expected: Shape, given: Shape) -> bool:
+    """True when Keras's input check refuses ``given`` for an input declared ``expected``: a known
+    size that differs from a declared one, at the same rank (None accepts anything; Keras adjusts
+    some rank differences, so those are left alone)."""
+    if expected.dims is None or given.dims is None or len(expected.dims) != len(given.dims):
+        return False
+    return any(is_known(want) and is_known(got) and want != got
+               for want, got in zip(expected.dims[1:], given.dims[1:]))
