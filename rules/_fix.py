@@ -11,6 +11,8 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
+from shapecheck.engine.scope import child_nodes
+
 Replacement = tuple[cst.CSTNode, cst.CSTNode]
 
 
@@ -111,7 +113,7 @@ def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
     stack: list[cst.CSTNode] = [module]
     while stack:
         node = stack.pop()
-        for child in node.children:
+        for child in child_nodes(node):
             parents[id(child)] = node
             stack.append(child)
     return parents
@@ -126,7 +128,7 @@ def _mentions(node: cst.CSTNode, name: str) -> int:
         if isinstance(current, cst.Name):
             count += current.value == name
             continue
-        for child in current.children:
+        for child in child_nodes(current):
             if isinstance(current, cst.Attribute) and child is current.attr:
                 continue
             if isinstance(current, cst.Arg) and child is current.keyword:
@@ -174,7 +176,7 @@ def _scan(statements: Sequence[cst.CSTNode], name: str, uses: list[int]) -> bool
 
 def _closures_mention(scope: cst.CSTNode, name: str, own: Optional[cst.CSTNode]) -> bool:
     """True when a function or lambda inside ``scope`` (other than ``own``) may read ``name``."""
-    stack: list[cst.CSTNode] = list(scope.children)
+    stack: list[cst.CSTNode] = child_nodes(scope)
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.FunctionDef, cst.Lambda)) and node is not own:
@@ -183,7 +185,7 @@ def _closures_mention(scope: cst.CSTNode, name: str, own: Optional[cst.CSTNode])
             if name not in names and not _binds_locally(node, name) and _mentions(node, name):
                 return True
             continue
-        stack.extend(node.children)
+        stack.extend(child_nodes(node))
     return False
 
 
@@ -191,14 +193,14 @@ def _binds_locally(function: cst.CSTNode, name: str) -> bool:
     """True when ``function`` assigns ``name`` (a plain ``name = ...``) and declares it neither
     global nor nonlocal: its ``name`` is then its own local variable."""
     assigned = False
-    stack: list[cst.CSTNode] = list(function.children)
+    stack: list[cst.CSTNode] = child_nodes(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.Global, cst.Nonlocal)) and any(n.name.value == name for n in node.names):
             return False
         if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and node.target.value == name:
             assigned = True
-        stack.extend(node.children)
+        stack.extend(child_nodes(node))
     return assigned
 
 

@@ -118,8 +118,6 @@ model = keras.Sequential([
             replacement = set_keyword(inner.node, "return_sequences", "True")
             if replacement is None:
                 continue
-            if ctx.module is not None and not parents:
-                parents = parent_map(ctx.module)
             safe = self._one_consumer(ctx, rnn.calls[0], parents) if rnn.calls else False
             finding.fix = FixSpec(f"Add `return_sequences=True` to the `{inner.kind}`", (replacement,),
                                   Applicability.SAFE if safe else Applicability.UNSAFE)
@@ -132,4 +130,8 @@ model = keras.Sequential([
             return False
         if call.node is call.layer.node or isinstance(call.node, (cst.Name, cst.Attribute)):
             return True  # applied by a Sequential model: only its next layer reads the output
-        return isinstance(call.node, cst.Call) and used_once(ctx.module, call.node, parents)
+        if not isinstance(call.node, cst.Call):
+            return False
+        if not parents:  # built once per file, and only when a functional call needs it (a whole-tree walk)
+            parents.update(parent_map(ctx.module))
+        return used_once(ctx.module, call.node, parents)

@@ -18,7 +18,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from shapecheck.engine.scope import suites
+from shapecheck.engine.scope import child_nodes, suites
 
 _PROBE_CALLS = frozenset({"hasattr", "getattr"})
 _PROBE_WORDS = re.compile(r"hasattr|getattr|version|VERSION|parse_version")
@@ -48,32 +48,10 @@ def _mentions(node: cst.CSTNode, names: frozenset[str] | set[str]) -> bool:
                 return True
             if isinstance(func, cst.Attribute) and func.attr.value == "parse" and _is_version_module(func.value):
                 return True  # version.parse(...), packaging.version.parse(...)
-        stack.extend(_children(current))
+        stack.extend(child_nodes(current))
     return False
 
 
-_SKIPPED = (cst.BaseParenthesizableWhitespace, cst.Comma, cst.LeftParen, cst.RightParen, cst.Dot,
-            cst.AssignEqual, cst.Colon, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
-            cst.RightCurlyBrace)
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's child nodes (punctuation and whitespace left out), by its dataclass fields."""
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(name for name in kind.__dataclass_fields__
-                                       if not name.startswith(("whitespace", "lpar", "rpar")))
-    found: list[cst.CSTNode] = []
-    for name in fields:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _SKIPPED):
-                found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _SKIPPED))
-    return found
 
 
 def _is_version_module(node: cst.BaseExpression) -> bool:
