@@ -68,22 +68,25 @@ model.compile(loss="categorical_crossentropy", optimizer="adam")
         loss, out = pair
         if loss.name != CATEGORICAL or not (out.units == 1 or out.activation == "sigmoid"):
             return
+        # Reported where the fix usually goes, the output's activation; the loss is the note.
+        at = out.layer.args.get("activation", out.node)
+        loss_note = (event.loss_node, "the loss is given here")
         if out.units is not None and out.units > 1:
             # Keras 3 trains this; it is the multi-label vs multi-class question, not a certain bug.
             ctx.report(
                 self,
-                event.loss_node,
+                at,
                 f"`categorical_crossentropy` is the multi-class loss, but the model has {describe(out)}, "
-                "whose units are independent (multi-label); use `binary_crossentropy` if a sample may have "
-                "several labels, or `softmax` if it has exactly one class",
-                [(out.node, f"the output layer `{out.layer.kind}` is here")],
+                "whose units are independent (multi-label); use `softmax` here if a sample has exactly one "
+                "class, or `binary_crossentropy` if it may have several labels",
+                [loss_note],
                 severity=Severity.WARNING,
             )
             return
         ctx.report(
             self,
-            event.loss_node,
+            at,
             f"`categorical_crossentropy` expects a softmax over several classes, but the model has "
-            f"{describe(out)}; use `binary_crossentropy` with one sigmoid unit",
-            [(out.node, f"the output layer `{out.layer.kind}` is here")],
+            f"{describe(out)}; use one sigmoid unit with `binary_crossentropy`, or a softmax over the classes",
+            [loss_note],
         )

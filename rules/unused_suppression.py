@@ -38,8 +38,11 @@ comment only looks like it explains one.
 import keras
 from keras import layers
 
-model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(3, activation="sigmoid")])
-model.compile(loss="categorical_crossentropy", optimizer="adam")  # noqa: SC202 - multi-label on purpose
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(3, activation="sigmoid"),  # noqa: SC202 - multi-label on purpose
+])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
 """,
     ]
     INVALID = [
