@@ -21,6 +21,7 @@ from .merge_layer_with_tensors import MergeLayerWithTensorsRule
 from .model_given_layer import ModelGivenLayerRule
 from .embedding_weights import EmbeddingWeightsRule
 from .model_input_mismatch import ModelInputMismatchRule
+from .cross_entropy_on_unbounded_output import CrossEntropyOnUnboundedOutputRule
 from .merge_mismatch import MergeMismatchRule
 from .non_positive_output import NonPositiveOutputRule
 from .nonexistent_keras_name import NonexistentKerasNameRule
@@ -71,6 +72,7 @@ ALL_RULES: list[type[Rule]] = sorted(
         SharedLayerMismatchRule,
         InvalidLayerConfigRule,
         ModelGivenLayerRule,
+        CrossEntropyOnUnboundedOutputRule,
         EmbeddingWeightsRule,
         ModelInputMismatchRule,
     ],

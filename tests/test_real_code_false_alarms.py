@@ -20,6 +20,18 @@ def _codes(source: str) -> list[str]:
 
 
 CLEAN = {
+    # A linear Activation after the softmax (a float32 cast in mixed precision) keeps probabilities.
+    "softmax_then_linear_cast": """
+        import keras
+        from keras import layers
+
+        inputs = keras.Input(shape=(8,))
+        logits = layers.Dense(10)(inputs)
+        probabilities = layers.Activation("softmax", dtype="float32")(logits)
+        outputs = layers.Activation("linear", dtype="float32")(probabilities)
+        model = keras.Model(inputs, outputs)
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+        """,
     # Computations between layers with keras.ops, operators and indexing that Keras 3 accepts.
     "ops_between_layers": """
         import keras

@@ -15,7 +15,13 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from shapecheck.confirm.actions_ops import call_raises, embedding_weights, model_call, model_from_objects
+from shapecheck.confirm.actions_ops import (
+    call_raises,
+    embedding_weights,
+    model_call,
+    model_from_objects,
+    unbounded_output,
+)
 from shapecheck.confirm.protocol import describe_error
 from shapecheck.confirm.rebuild import SAMPLES, Rebuild, StepFailed, batch_size, resolve, synthetic, synthetic_array, targets_for
 
@@ -367,6 +373,7 @@ _SYMPTOMS: dict[str, Callable[..., Verdict]] = {
     "competing_units": _competing_units,
     "logits_warning": _logits_warning,
     "bounded_output": _bounded_output,
+    "unbounded_output": unbounded_output,
 }
 
 

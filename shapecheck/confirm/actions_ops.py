@@ -155,3 +155,28 @@ def model_call(keras: Any, recipe: dict[str, Any], caught: list[warnings.Warning
     except Exception as error:  # noqa: BLE001 - the refusal is the evidence
         return CONFIRMED, describe_error(error)
     return REFUTED, f"Keras called the model on it and returned shape {tuple(getattr(result, 'shape', ()))}"
+
+
+def unbounded_output(model: Any, loss: Any, x: Any, shape: list[int], rng: Any,
+                     caught: list[warnings.WarningMessage]) -> tuple[str, str]:
+    """A probability loss on raw scores: after a short fit, the outputs are still not probabilities."""
+    import numpy as np
+
+    units = shape[-1]
+    name = loss if isinstance(loss, str) else (getattr(loss, "name", "") or getattr(loss, "__name__", "") or "")
+    sparse = "sparse" in str(name)
+    if sparse:
+        y = rng.integers(0, max(units, 2), size=shape[:-1]).astype(np.int32)
+    elif units > 1:
+        y = np.eye(units, dtype=np.float32)[rng.integers(0, units, size=shape[:-1])]
+    else:
+        y = rng.integers(0, 2, size=shape).astype(np.float32)
+    for _ in range(5):
+        model.train_on_batch(x, y)
+    predicted = np.asarray(model(x, training=False))
+    sums = predicted.sum(axis=-1)
+    if predicted.min() < 0.0 or predicted.max() > 1.0 or (units > 1 and np.abs(sums - 1.0).max() > 1e-3):
+        return CONFIRMED, (f"the loss reads probabilities, but after 5 training steps the outputs range over "
+                           f"[{predicted.min():.3g}, {predicted.max():.3g}]"
+                           + (f" and their rows sum to [{sums.min():.3g}, {sums.max():.3g}]" if units > 1 else ""))
+    return REFUTED, "the outputs are probabilities already"

@@ -65,6 +65,7 @@ LOSS_SYMPTOMS = {
     "SC203": "competing_units",
     "SC204": "logits_warning",
     "SC205": "bounded_output",
+    "SC207": "unbounded_output",
 }
 """Silent loss findings, by code, and the symptom the worker looks for."""
 

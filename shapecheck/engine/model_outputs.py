@@ -45,10 +45,16 @@ class OutputInfo:
     node: cst.CSTNode
 
 
+def _identity(layer: Layer) -> bool:
+    """``Activation("linear")`` (a cast to another dtype, say) leaves the values as they are."""
+    return layer.kind == "Activation" and not layer.custom and layer.complete \
+        and activation_name(layer.config.get("activation")) == "linear"
+
+
 def output_info(tensor: Tensor) -> Optional[OutputInfo]:
     """Describe the layer that produces ``tensor``; None if unknown."""
     call = tensor.producer
-    while call is not None and call.layer.kind in _TRANSPARENT and call.inputs:
+    while call is not None and call.inputs and (call.layer.kind in _TRANSPARENT or _identity(call.layer)):
         call = call.inputs[0].producer
     if call is None:
         return None
