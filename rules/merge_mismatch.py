@@ -35,6 +35,15 @@ b = keras.Input(shape=(10, 6))
 merged = layers.concatenate([a, b], axis=-1)
 """,
 
+        """
+import keras
+from keras import layers
+
+query = keras.Input(shape=(10, 16))
+value = keras.Input(shape=(12, 16))
+attended = layers.MultiHeadAttention(num_heads=2, key_dim=8)(query=query, value=value)
+outputs = layers.Dense(3)(attended)
+""",
     ]
     INVALID = [
         Invalid(
@@ -64,6 +73,17 @@ import keras
 a = keras.Input(shape=(20, 16))
 b = keras.Input(shape=(20, 15))
 total = a + b
+"""
+        ),
+        Invalid(
+            """
+import keras
+from keras import layers
+
+query = keras.Input(shape=(10, 16))
+value = keras.Input(shape=(12, 16))
+key = keras.Input(shape=(11, 16))
+attended = layers.MultiHeadAttention(num_heads=2, key_dim=8)(query, value, key)
 """
         ),
     ]

@@ -58,7 +58,7 @@ def raise_at(keras: Any, recipe: dict[str, Any], caught: list[warnings.WarningMe
     label = rb.label(recipe["layer"])
     try:
         layer = rb.layer(recipe["layer"])
-        result = layer(inputs if recipe["multi"] else inputs[0])
+        result = layer(*inputs) if recipe.get("spread") else layer(inputs if recipe["multi"] else inputs[0])
     except StepFailed as failure:
         return CONFIRMED, f"{describe_error(failure.error)} (when constructing {label})"
     except Exception as error:  # noqa: BLE001

@@ -153,7 +153,8 @@ class GraphEncoder:
         outputs = [self._new_tensor(t) for t in call.outputs]
         self._objects.append(call)
         self._call_ids[id(call)] = len(self.calls)
-        self.calls.append({"layer": layer, "inputs": inputs, "multi": is_multi_input(call.layer), "outputs": outputs})
+        self.calls.append({"layer": layer, "inputs": inputs, "multi": is_multi_input(call.layer),
+                           "spread": spreads_inputs(call.layer), "outputs": outputs})
 
     # ----------------------------------------------------------------- layers
     def layer(self, layer: Layer, allow_broken: bool = False, extra: Optional[dict[str, Json]] = None,
@@ -218,6 +219,11 @@ def _required(kind: str, name: str) -> bool:
     return any(param == name and default == T.REQUIRED for param, default in params)
 
 
+def spreads_inputs(layer: Layer) -> bool:
+    """True for a layer called on its tensors as separate arguments (``mha(query, value, key)``)."""
+    return layer.kind in ("MultiHeadAttention", "GroupQueryAttention")
+
+
 def is_multi_input(layer: Layer) -> bool:
     """True when Keras calls this layer on a list of tensors (merge layers)."""
     spec = catalog.spec_for(layer.kind)
@@ -230,5 +236,8 @@ def _check_call_node(call: LayerCall) -> None:
     if node is call.layer.node or not isinstance(node, cst.Call):
         return
     args = node.args
+    if spreads_inputs(call.layer) and len(args) == len(call.inputs) and not any(a.star for a in args) \
+            and all(a.keyword is None or a.keyword.value == name for a, name in zip(args, ("query", "value", "key"))):
+        return  # mha(query, value[, key]), positionally or by name in that order: rebuilt as mha(*tensors)
     if len(args) != 1 or args[0].star or (args[0].keyword is not None and args[0].keyword.value != "inputs"):
         raise Unconfirmable(f"the call of `{call.layer.kind}` passes arguments the analysis does not model")

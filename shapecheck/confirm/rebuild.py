@@ -144,7 +144,7 @@ class Rebuild:
         layer = self.layer(call["layer"])
         inputs = [self.tensor(t) for t in call["inputs"]]
         try:
-            result = layer(inputs if call["multi"] else inputs[0])
+            result = layer(*inputs) if call.get("spread") else layer(inputs if call["multi"] else inputs[0])
         except Exception as error:  # noqa: BLE001
             raise StepFailed(f"calling {self.label(call['layer'])}", error) from error
         outputs = list(result) if isinstance(result, (list, tuple)) else [result]

@@ -57,7 +57,7 @@ from shapecheck.confirm.recipe_ops import (
     op_problem,
     tensorflow_call,
 )
-from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input
+from shapecheck.confirm.encode import GraphEncoder, Json, Unconfirmable, encode_value, is_multi_input, spreads_inputs
 from shapecheck.confirm.protocol import Recipe
 
 LOSS_SYMPTOMS = {
@@ -122,7 +122,7 @@ def _shape_problem(d: Diagnostic, event: ShapeProblem) -> Recipe:
             enc.tensor(output)
     inputs = [enc.tensor(t) for t in event.inputs]
     return {"action": "raise_at", "graph": enc.graph(), "layer": target, "inputs": inputs,
-            "multi": is_multi_input(event.layer)}
+            "multi": is_multi_input(event.layer), "spread": spreads_inputs(event.layer)}
 
 
 def _earlier_calls(event: ShapeProblem) -> list[Any]:

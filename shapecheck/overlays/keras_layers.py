@@ -10,7 +10,7 @@ happened.  Tensors' own attributes, indexing and arithmetic are here too.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import libcst as cst
 
@@ -226,8 +226,13 @@ def call_layer_function(interp: Interpreter, name: str, args: Arguments, node: c
     return apply_layer(interp, layer, inputs, node, inputs_node)
 
 
-def apply_layer(interp: Interpreter, layer: Layer, arg: Value, node: cst.CSTNode, arg_node: cst.CSTNode) -> Value:
-    """Call a layer on its input(s) and compute the output through the catalog."""
+def apply_layer(interp: Interpreter, layer: Layer, arg: Value, node: cst.CSTNode, arg_node: cst.CSTNode,
+                extra: Sequence[Value] = ()) -> Value:
+    """Call a layer on its input(s) and compute the output through the catalog.
+
+    ``extra`` are further tensor arguments of a layer that takes several
+    (``MultiHeadAttention(query, value, key)``).
+    """
     spec = catalog.spec_for(layer.kind)
     multi = spec is not None and spec.multi_input
     if isinstance(arg, (Layer, Model)):
@@ -244,6 +249,7 @@ def apply_layer(interp: Interpreter, layer: Layer, arg: Value, node: cst.CSTNode
         tensors = [item if isinstance(item, Tensor) else Tensor(Shape.unknown()) for item in items]
     else:
         tensors = [arg if isinstance(arg, Tensor) else Tensor(Shape.unknown())]
+        tensors += [item if isinstance(item, Tensor) else Tensor(Shape.unknown()) for item in extra]
     shared_problem = shared_mismatch(interp, layer, tensors)
     call = LayerCall(layer, tensors, node)
     layer.calls.append(call)
@@ -299,10 +305,24 @@ def shared_mismatch(interp: Interpreter, layer: Layer, tensors: list[Tensor]) ->
 
 @OVERLAYS.value_call(Layer)
 def call_layer(interp: Interpreter, layer: Any, args: Arguments, node: cst.Call) -> Value:
-    """``Dense(3)(x)``: the layer applied to its first argument (or ``inputs=``)."""
+    """``Dense(3)(x)``: the layer applied to its first argument (or ``inputs=``); an attention
+    layer to its query, value and key."""
+    if layer.kind in SPREAD_INPUTS:
+        named = ("query", "value", "key")
+        given = [args.positional[i] if i < len(args.positional) else args.keywords.get(name)
+                 for i, name in enumerate(named)]
+        while given and given[-1] is None:
+            given.pop()
+        if given and given[0] is not None and all(v is not None for v in given) and args.complete:
+            query_node = args.positional_nodes[0] if args.positional_nodes else args.keyword_nodes.get("query", node)
+            return apply_layer(interp, layer, given[0], node, query_node, [v for v in given[1:] if v is not None])
     arg = args.positional[0] if args.positional else args.keywords.get("inputs", UNKNOWN_VALUE)
     arg_node = args.positional_nodes[0] if args.positional_nodes else args.keyword_nodes.get("inputs", node)
     return apply_layer(interp, layer, arg, node, arg_node)
+
+
+SPREAD_INPUTS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
+"""Layers called on several tensors as separate arguments (query, value, key)."""
 
 
 @OVERLAYS.method(Layer)
