@@ -147,7 +147,7 @@ class Tensor(Value):
     producer: Optional[LayerCall] = None
     node: Optional[cst.CSTNode] = None
     is_input: bool = False
-    symbolic: bool = False  # computed by an op from tensors that trace back to keras.Input
+    symbolic: bool = False  # made by layers or ops from tensors that trace back to keras.Input (set when made)
 
     def __repr__(self) -> str:
         return f"Tensor{self.shape}"

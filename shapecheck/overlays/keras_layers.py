@@ -40,7 +40,7 @@ from shapecheck.engine.values import (
     literal,
 )
 from shapecheck.overlays.keras_legacy import read_legacy
-from shapecheck.overlays.keras_names import kind
+from shapecheck.overlays.keras_names import is_symbolic, kind
 from shapecheck.overlays.lambdas import moves_batch_axis
 from shapecheck.shapes import catalog
 from shapecheck.shapes.config import Config
@@ -272,11 +272,12 @@ def apply_layer(interp: Interpreter, layer: Layer, arg: Value, node: cst.CSTNode
             if interp.strict:
                 raise
             out = Shape.unknown()  # a catalog bug must not cost the rest of the file
+    symbolic = all(is_symbolic(t) for t in tensors)
     if isinstance(out, tuple):
-        call.outputs = [Tensor(s, call, node) for s in out]
+        call.outputs = [Tensor(s, call, node, symbolic=symbolic) for s in out]
         interp.emit(LayerApplied(call))
         return Seq(list(call.outputs), is_tuple=False)
-    call.outputs = [Tensor(out, call, node)]
+    call.outputs = [Tensor(out, call, node, symbolic=symbolic)]
     interp.emit(LayerApplied(call))
     return call.outputs[0]
 

@@ -32,7 +32,7 @@ from shapecheck.engine.values import (
     Value,
 )
 from shapecheck.overlays.keras_layers import apply_layer, dim_value, shape_from_value
-from shapecheck.overlays.keras_names import kind
+from shapecheck.overlays.keras_names import is_symbolic, kind
 from shapecheck.overlays.keras_training import compile, feed
 from shapecheck.shapes.dims import UNKNOWN, Dim, Shape, is_known
 
@@ -162,7 +162,7 @@ def apply_model(interp: Interpreter, model: Model, arg: Value, node: cst.Call) -
             if not isinstance(current, Tensor) or current.shape.dims is None:
                 return Tensor(Shape.unknown(), node=node)
         assert isinstance(current, Tensor)
-        return Tensor(current.shape, current.producer, node)
+        return Tensor(current.shape, current.producer, node, symbolic=is_symbolic(current))
     outs = model.outputs if model.kind == "functional" else ([model.output] if model.output else [])
     if model.opaque or len(outs) != 1 or len(model.inputs) != 1 or not isinstance(arg, Tensor):
         return Tensor(Shape.unknown(), node=node)
@@ -176,7 +176,7 @@ def apply_model(interp: Interpreter, model: Model, arg: Value, node: cst.Call) -
     out = outs[0].shape
     if out.dims is None:
         return Tensor(Shape.unknown(), node=node)
-    return Tensor(Shape((arg.shape.dims[0],) + out.dims[1:]), outs[0].producer, node)
+    return Tensor(Shape((arg.shape.dims[0],) + out.dims[1:]), outs[0].producer, node, symbolic=is_symbolic(arg))
 
 
 def model_method(interp: Interpreter, model: Model, method: str, args: Arguments, node: cst.Call) -> Value:

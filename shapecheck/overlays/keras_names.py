@@ -121,22 +121,12 @@ def _keras_tensors(args: Arguments) -> int:
 
 
 def is_symbolic(tensor: Tensor) -> bool:
-    """True when the tensor comes from ``keras.Input`` through layer calls only.
+    """True when the tensor comes from ``keras.Input`` through layer calls and ops only.
 
-    A layer called on something unknown (an eager tensor, say) makes a tensor
-    that may be a real one: only a graph traced back to its inputs is sure.
+    Each layer call and op marks its outputs when it makes them (``Tensor.symbolic``); a layer
+    called on something unknown (an eager tensor, say) makes a tensor that may be a real one.
     """
-    seen: set[int] = set()
-    stack = [tensor]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen or current.is_input or current.symbolic:
-            continue
-        seen.add(id(current))
-        if current.producer is None or not current.producer.inputs or len(seen) > 10_000:
-            return False
-        stack.extend(current.producer.inputs)
-    return True
+    return tensor.is_input or tensor.symbolic
 
 
 def _keras_alias(interp: Interpreter) -> Optional[str]:
