@@ -262,9 +262,7 @@ def apply_layer(interp: Interpreter, layer: Layer, arg: Value, node: cst.CSTNode
         try:
             out = spec.infer(layer.config, [t.shape for t in tensors])
         except ShapeContradiction as error:
-            # Eagerly (a layer's call, a tf.function) the backend op takes ``padding="SAME"``, which
-            # only the symbolic shape check of a Functional model refuses.
-            if not (interp.eager and isinstance(error, BadConfig) and "padding" in error.message):
+            if not (interp.eager and isinstance(error, BadConfig) and error.symbolic_only):
                 interp.emit(ShapeProblem(layer, tensors, error, node))
             out = Shape.unknown()
             layer.broken = True

@@ -128,7 +128,8 @@ def pooling(config: Config, inputs: Sequence[Shape]) -> Shape:
     padding = config.get("padding", "valid")
     if isinstance(padding, str) and padding not in ("valid", "same"):
         # Unlike the convolutions, pooling takes ``padding`` verbatim: no 'causal', no 'SAME'.
-        raise BadConfig(f"padding must be 'valid' or 'same', got padding={padding!r}")
+        raise BadConfig(f"padding must be 'valid' or 'same', got padding={padding!r}",
+                        symbolic_only=padding.lower() in ("valid", "same"))
     for name, value in (("pool_size", pool), ("strides", strides)):
         if value is not UNKNOWN and 0 in value:
             raise BadConfig(f"{name} cannot contain 0, got {name}={value}")

@@ -45,7 +45,15 @@ class ReshapeMismatch(ShapeContradiction):
 
 
 class BadConfig(ShapeContradiction):
-    """A config value Keras rejects when the layer is built."""
+    """A config value Keras rejects when the layer is built.
+
+    ``symbolic_only``: Keras's symbolic shape check refuses it (a Functional model), while the
+    backend op run eagerly (inside a layer's ``call``) accepts it, as pooling does ``"SAME"``.
+    """
+
+    def __init__(self, message: str, input_index: int = 0, symbolic_only: bool = False) -> None:
+        super().__init__(message, input_index)
+        self.symbolic_only = symbolic_only
 
 
 class SharedLayerMismatch(ShapeContradiction):
