@@ -230,7 +230,7 @@ class Interpreter:
                     self.assign(item.asname.name, UNKNOWN_VALUE, scope)
             self.exec_suite(stmt.body, scope)
         elif isinstance(stmt, cst.FunctionDef):
-            fn = Function(stmt, scope, stmt.name.value, eager=self._is_tf_function(stmt, scope))
+            fn = Function(stmt, scope, stmt.name.value, eager=self._runs_eagerly(stmt, scope))
             self.functions.append(fn)
             scope.vars[stmt.name.value] = fn
         elif isinstance(stmt, cst.ClassDef):
@@ -438,14 +438,17 @@ class Interpreter:
                 fn = Function(item, class_scope, item.name.value, eager=cls.keras_base is not None)
                 self.functions.append(fn)
 
-    def _is_tf_function(self, stmt: cst.FunctionDef, scope: Scope) -> bool:
-        """True when the function is decorated with ``tf.function`` (with or without arguments)."""
+    def _runs_eagerly(self, stmt: cst.FunctionDef, scope: Scope) -> bool:
+        """True when a decorator an overlay names (``tf.function``, with or without arguments) makes
+        the function run on real tensors."""
+        if not stmt.decorators or not self.overlays.eager_decorators:
+            return False
         for decorator in stmt.decorators:
             expr = decorator.decorator
             target = expr.func if isinstance(expr, cst.Call) else expr
             if isinstance(target, (cst.Name, cst.Attribute)):
                 value = self.eval(target, scope)
-                if isinstance(value, Ref) and value.path == "tensorflow.function":
+                if isinstance(value, Ref) and value.path in self.overlays.eager_decorators:
                     return True
         return False
 

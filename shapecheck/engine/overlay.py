@@ -68,7 +68,8 @@ class Overlays:
         self.name_observers: list[NameObserver] = []
         self.class_kinds: list[ClassKind] = []
         self.instance_methods: list[InstanceMethod] = []
-        self.star_names: dict[str, tuple[str, ...]] = {}  # by canonical or written module path
+        self.star_names: dict[str, tuple[str, ...]] = {}
+        self.eager_decorators: set[str] = set()  # paths of decorators whose function runs on real tensors  # by canonical or written module path
 
     # ------------------------------------------------------------ registering
     def call(self, *prefixes: str) -> Callable[[CallHandler], CallHandler]:

@@ -44,6 +44,7 @@ def kind(*names: str) -> Callable[[KindHandler], KindHandler]:
 
 
 OVERLAYS.canonicalizers.append(keras_api.canonical)
+OVERLAYS.eager_decorators.add("tensorflow.function")
 OVERLAYS.star_names.update({module: tuple(sorted(names)) for module, names in keras_api.MODULE_NAMES.items()})
 OVERLAYS.star_names.update({
     "tensorflow." + module: tuple(sorted(names)) for module, names in keras_api.TF_MODULE_NAMES.items()
