@@ -6,7 +6,7 @@ from shapecheck.engine.events import Compiled
 from shapecheck.report.diagnostics import Severity
 from shapecheck.checking.rule import Context, Invalid, Rule
 
-from ._loss import CATEGORICAL, compiled_pair, describe
+from ._loss import CATEGORICAL, activation_site, compiled_pair, describe
 
 
 class CategoricalLossBinaryOutputRule(Rule):
@@ -69,7 +69,7 @@ model.compile(loss="categorical_crossentropy", optimizer="adam")
         if loss.name != CATEGORICAL or not (out.units == 1 or out.activation == "sigmoid"):
             return
         # Reported where the fix usually goes, the output's activation; the loss is the note.
-        at = out.layer.args.get("activation", out.node)
+        at = activation_site(out)
         loss_note = (event.loss_node, "the loss is given here")
         if out.units is not None and out.units > 1:
             # Keras 3 trains this; it is the multi-label vs multi-class question, not a certain bug.

@@ -6,7 +6,7 @@ from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.engine.events import Compiled
 from shapecheck.report.diagnostics import Severity
 
-from ._loss import BINARY, CATEGORICAL, compiled_pair, describe
+from ._loss import BINARY, CATEGORICAL, activation_site, compiled_pair, describe
 
 _CROSS_ENTROPIES = frozenset({CATEGORICAL, BINARY, "sparse_categorical_crossentropy"})
 _UNBOUNDED = frozenset({"linear", "relu"})
@@ -67,7 +67,7 @@ model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
         fix = "`activation=\"sigmoid\"`" if loss.name == BINARY else "`activation=\"softmax\"`"
         ctx.report(
             self,
-            out.layer.args.get("activation", out.node),
+            activation_site(out),
             f"`{loss.name}` reads the outputs as probabilities, but the model has {describe(out)}; "
             f"add {fix} here, or pass `from_logits=True` to the loss",
             [(event.loss_node, "the loss is given here")],

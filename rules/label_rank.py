@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import DataFed
-from shapecheck.engine.model_outputs import loss_info, model_output
 from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.dims import Dim, is_known
 
-from ._data import data_arrays
+from ._loss import fed_labels
 from ._where import data_note, fed_note, output_layer
 
 _SPARSE = frozenset({"sparse_categorical_crossentropy"})
@@ -121,20 +119,15 @@ model.fit(x, y, epochs=1, verbose=0)
 
     def on_data_fed(self, ctx: Context, event: DataFed) -> None:
         """Compare the per-sample axes of y with those of the model's output."""
-        model = event.model
-        if event.y is None or model.loss is None:
+        found = fed_labels(event)
+        if found is None:
             return
-        ys = data_arrays(event.y)
-        tensor = model_output(model)
-        loss = loss_info(model.loss, T.LOSS_ALIASES, T.LOSS_CLASSES)
-        if ys is None or len(ys) != 1 or tensor is None or loss is None or tensor.shape.dims is None:
+        y, output_shape, output_dims, loss = found
+        if y.shape.dims is None or len(y.shape.dims) < 1 or len(output_dims) < 2:
             return
-        y = ys[0]
-        if y.shape.dims is None or len(y.shape.dims) < 1 or len(tensor.shape.dims) < 2:
-            return
-        if loss.name in _CLASS_LOSSES and len(tensor.shape.dims) == 2:
+        if loss.name in _CLASS_LOSSES and len(output_dims) == 2:
             return  # class ids against one-hot rows on a 2-D output: SC403
-        out = tensor.shape.dims[:-1] if loss.name in _SPARSE else tensor.shape.dims
+        out = output_dims[:-1] if loss.name in _SPARSE else output_dims
         label_axes, output_axes = per_sample(y.shape.dims), per_sample(out)
         if label_axes is None or output_axes is None or len(label_axes) == len(output_axes):
             return
@@ -152,11 +145,11 @@ model.fit(x, y, epochs=1, verbose=0)
         else:
             hint = ("the labels have an axis the output does not (per-step targets for a model with one output "
                     "per sample: `return_sequences=True` on the last RNN, or labels of one value per sample)")
-        output = output_layer(model)
+        output = output_layer(event.model)
         built = data_note(y, "the labels")
         notes = [note for note in (built, fed_note(event)) if note]
         node = output[0] if output is not None else event.node
         if output is None:
             notes = [note for note in (built,) if note]
-        ctx.report(self, node, f"`{event.method}` receives {what} {y.shape} for an output of shape {tensor.shape}: "
+        ctx.report(self, node, f"`{event.method}` receives {what} {y.shape} for an output of shape {output_shape}: "
                                f"{hint}", notes)

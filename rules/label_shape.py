@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import DataFed
-from shapecheck.engine.model_outputs import loss_info, model_output
 from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.dims import is_known
 
 from ._data import data_arrays
+from ._loss import fed_labels
 from ._where import data_note, fed_note, output_layer
 
 
@@ -75,17 +74,11 @@ model.fit(x, y, epochs=1, verbose=0)
 
     def on_data_fed(self, ctx: Context, event: DataFed) -> None:
         """Compare y with the loss and the model's output."""
-        model = event.model
-        if event.y is None or model.loss is None:
+        found = fed_labels(event)
+        if found is None:
             return
-        ys = data_arrays(event.y)
-        tensor = model_output(model)
-        loss = loss_info(model.loss, T.LOSS_ALIASES, T.LOSS_CLASSES)
-        if ys is None or len(ys) != 1 or tensor is None or loss is None or tensor.shape.dims is None:
-            return
-        y = ys[0]
+        y, output_shape, out, loss = found
         dims = y.shape.dims
-        out = tensor.shape.dims
         units = out[-1] if out else None
         if dims is None or not is_known(units):
             return
@@ -110,7 +103,7 @@ model.fit(x, y, epochs=1, verbose=0)
                 if is_known(a) and is_known(b) and a != b and a != 1 and b != 1:
                     # One-hot labels made by an encoder: the fix is where they are built.
                     self._report(ctx, event, f"labels of shape {y.shape}, which cannot match the model's output "
-                                             f"{tensor.shape} (axis {axis}: {a} against {b})",
+                                             f"{output_shape} (axis {axis}: {a} against {b})",
                                  at_labels=y.onehot and y.node is not None)
                     return
 
