@@ -72,12 +72,17 @@ model = keras.Sequential([
     def __init__(self) -> None:
         self._created: Counter[int] = Counter()
         self._pending: list[tuple[Finding, Layer]] = []
-        self._consumers: Counter[int] = Counter()  # layer calls reading the outputs of each call
+        self._consumers: Counter[int] = Counter()  # layer calls reading the outputs of each call, by id
+        # The calls counted, kept alive: a call freed (a speculative branch's, say) would let a new
+        # one reuse its id and inherit its count, so the fix's safety would vary from run to run.
+        self._counted: list[LayerCall] = []
 
     def on_layer_applied(self, ctx: Context, event: LayerApplied) -> None:
         """Count, for each layer call, the later layer calls that read its outputs."""
-        for producer in {id(t.producer): t.producer for t in event.call.inputs if t.producer is not None}:
-            self._consumers[producer] += 1
+        producers = {id(t.producer): t.producer for t in event.call.inputs if t.producer is not None}
+        for key, producer in producers.items():
+            self._consumers[key] += 1
+            self._counted.append(producer)
 
     def on_layer_created(self, ctx: Context, event: LayerCreated) -> None:
         """Count how often each constructor call makes a layer (a helper called twice makes two)."""
