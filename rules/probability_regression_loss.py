@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from shapecheck.report.diagnostics import Severity
+from shapecheck.engine.values import Model
 from shapecheck.engine.events import Compiled, DataFed
 from shapecheck.checking.rule import Context, Invalid, Rule
 from shapecheck.shapes.dims import is_known
@@ -68,7 +69,8 @@ model.fit(np.zeros((6, 8)), keras.utils.to_categorical(np.array([0, 1, 2, 0, 1, 
 
     def __init__(self) -> None:
         super().__init__()
-        self.compiled: dict[int, tuple[str, OutputInfo, cst.CSTNode]] = {}
+        # By the model's id, with the model kept in the entry (alive, so no other model reuses the id).
+        self.compiled: dict[int, tuple[Model, str, OutputInfo, cst.CSTNode]] = {}
 
     def on_compiled(self, ctx: Context, event: Compiled) -> None:
         """Remember a probability output compiled with a regression loss."""
@@ -81,7 +83,7 @@ model.fit(np.zeros((6, 8)), keras.utils.to_categorical(np.array([0, 1, 2, 0, 1, 
                 (out.activation == "sigmoid" and out.units != 1):
             self.compiled.pop(id(event.model), None)
             return
-        self.compiled[id(event.model)] = (loss.name, out, event.loss_node)
+        self.compiled[id(event.model)] = (event.model, loss.name, out, event.loss_node)
 
     def on_data_fed(self, ctx: Context, event: DataFed) -> None:
         """Report once the labels show the model is a classifier."""
@@ -99,7 +101,7 @@ model.fit(np.zeros((6, 8)), keras.utils.to_categorical(np.array([0, 1, 2, 0, 1, 
             len(dims) == 1 or (len(dims) == 2 and is_known(dims[1]) and dims[1] == 1))
         if not (class_ids or y.onehot):
             return
-        loss, out, loss_node = found
+        _, loss, out, loss_node = found
         labels = "one-hot labels" if y.onehot else "class-id labels"
         ctx.report(
             self,
