@@ -86,7 +86,7 @@ class ModelGivenLayer:
     layer: Layer
     role: str  # "inputs" or "outputs"
     inputs: list[Tensor]  # the tensors given as inputs (to rebuild the call)
-    outputs: list[Value]  # what was given as outputs, in order: tensors and the layer object(s)
+    outputs: list[Value]  # for role "outputs": what was given, in order (tensors and the layer objects)
     node: cst.Call
 
     name = "model_given_layer"

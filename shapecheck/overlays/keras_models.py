@@ -132,8 +132,8 @@ def create_functional(interp: Interpreter, args: Arguments, node: cst.Call) -> V
         items = given.items if isinstance(given, Seq) else [given]
         for item in items:
             if isinstance(item, Layer) and not item.broken:  # a broken layer has its own finding (SC106...)
-                interp.emit(ModelGivenLayer(item, role, _tensors(inputs), list(items) if role == "outputs"
-                                            else [outputs], node))
+                interp.emit(ModelGivenLayer(item, role, _tensors(inputs), list(items) if role == "outputs" else [],
+                                            node))
                 model.opaque = True
                 return model
     model.inputs = _tensors(inputs)
