@@ -439,11 +439,6 @@ def _build(cells: list[tuple[int, str, Lines]], broken: dict[int, Optional[tuple
     return NotebookScript("".join(line + "\n" for line in out), tuple(origins), tuple(invalid))
 
 
-def notebook_source(text: str) -> str:
-    """The code cells of a notebook's JSON as one script."""
-    return read_notebook(text).script
-
-
 _MARKER = re.compile(r"# %% \[cell (\d+)\]$")
 
 

@@ -19,7 +19,7 @@ from shapecheck.app.cache import Cache
 from shapecheck.checking.checker import Settings, check_source, io_error
 from shapecheck.report.diagnostics import Diagnostic, Location
 from shapecheck.app.notebooks import InvalidCell, NotebookScript
-from shapecheck.app.files import SourceFile, read_source
+from shapecheck.app.files import SourceFile
 from shapecheck.checking.autofix import fix_source
 
 MIN_FILES_PER_WORKER = 4
@@ -221,8 +221,3 @@ def _collect(results: list[FileResult], tasks: Sequence[tuple[int, _Task, Option
             elif fixed_source is not None:
                 cache.put(cache.key(fixed_source, task.settings), diagnostics)
         _tick(progress)
-
-
-def read_all(paths: Sequence[str]) -> list[SourceFile]:
-    """Read each path (never raises; unreadable files carry their reason)."""
-    return [read_source(path) for path in paths]

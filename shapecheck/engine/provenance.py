@@ -19,11 +19,6 @@ def source_note(tensor: Tensor) -> Optional[tuple[cst.CSTNode, str]]:
     return None
 
 
-def producer_kind(tensor: Tensor) -> Optional[str]:
-    """The Keras class name of the layer that produced ``tensor``, if known."""
-    return tensor.producer.layer.kind if tensor.producer is not None else None
-
-
 def input_notes(inputs: list[Tensor], index: int = 0) -> list[tuple[cst.CSTNode, str]]:
     """The note for input ``index`` of a layer call (where that input came from), if any."""
     if index >= len(inputs):
