@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from shapecheck.tables import keras_tables as T
 from shapecheck.engine.events import Compiled, DataFed
-from shapecheck.engine.model_outputs import LossInfo, OutputInfo, loss_info, model_output, output_info
+from shapecheck.overlays.keras_outputs import LossInfo, OutputInfo, loss_info, model_output, output_info
 from shapecheck.engine.values import Array
 from shapecheck.shapes.dims import Dim, Shape
 

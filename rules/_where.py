@@ -14,7 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from shapecheck.engine.events import DataFed
-from shapecheck.engine.model_outputs import model_output
+from shapecheck.overlays.keras_outputs import model_output
 from shapecheck.engine.values import Array, Model
 
 Note = tuple[cst.CSTNode, str]

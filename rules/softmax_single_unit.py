@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from shapecheck.engine.events import Compiled, LayerApplied, LayerCreated
-from shapecheck.engine.model_outputs import activation_name
+from shapecheck.overlays.keras_outputs import activation_name
 from shapecheck.checking.rule import Context, Finding, FixSpec, Invalid, Rule
 from shapecheck.report.diagnostics import Applicability
 from shapecheck.shapes.dims import is_known
