@@ -8,6 +8,7 @@ import random
 import libcst as cst
 import pytest
 
+from shapecheck.engine import parsing
 from shapecheck.report.positions import _locate_by_statement, locate, locate_whole
 
 from .conftest import FIXTURES
@@ -63,3 +64,61 @@ def test_a_target_outside_the_statements_falls_back_to_the_whole_walk() -> None:
     assert _locate_by_statement(module, {id(header_line)}) is None
     assert locate(module, [header_line]) == locate_whole(module, {id(header_line)})
     assert id(header_line) in locate(module, [header_line])
+
+
+# --------------------------------------------------------------------------- chunked parsing
+
+MIXED = {
+    # Chunks that would detect another indentation or newline style: parsed whole.
+    "two_then_four_spaces": "import keras\nif a:\n  x = 1\n" + "y = 2\n" * 6 + "if b:\n    z = 3\n",
+    "lf_then_crlf": "import keras\nx = 1\n" + "y = 2\n" * 6 + "z = 3\r\n" * 6,
+    "tab_then_spaces": "import keras\nif a:\n\tx = 1\n" + "y = 2\n" * 6 + "if b:\n    z = 3\n",
+}
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "CHUNK_LINES", 3)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES | MIXED))
+def test_a_module_parsed_in_chunks_is_the_module_parsed_whole(name: str, small_chunks: None) -> None:
+    source = (SOURCES | MIXED)[name]
+    module, rows = parsing.parse_indexed(source)
+    whole = cst.parse_module(source)
+    assert isinstance(module, cst.Module)
+    assert module.code == whole.code
+    assert (module.default_indent, module.default_newline, module.has_trailing_newline, module.encoding) == \
+        (whole.default_indent, whole.default_newline, whole.has_trailing_newline, whole.encoding)
+    assert [type(s) for s in module.body] == [type(s) for s in whole.body]
+    if name in MIXED or name == "cr":
+        assert rows == ()
+    elif source.count("\n") > 8:
+        assert rows, "a file of more than a few chunks is parsed in chunks"
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_positions_from_the_chunks_rows_equal_those_of_the_whole_parse(name: str, small_chunks: None) -> None:
+    source = SOURCES[name]
+    module, rows = parsing.parse_indexed(source)
+    assert isinstance(module, cst.Module)
+    whole = cst.parse_module(source)
+    chunked_nodes, whole_nodes = _all_expressions(module), _all_expressions(whole)
+    assert len(chunked_nodes) == len(whole_nodes)
+    expected = locate_whole(whole, {id(n) for n in whole_nodes})
+    rng = random.Random(name)
+    for size in (1, 3, len(chunked_nodes)):
+        picked = rng.sample(range(len(chunked_nodes)), min(size, len(chunked_nodes)))
+        near = rng.sample(range(len(module.body)), min(2, len(module.body)))
+        found = locate(module, [chunked_nodes[i] for i in picked], rows, near)
+        for i in picked:
+            assert found[id(chunked_nodes[i])] == expected[id(whole_nodes[i])], (name, i)
+
+
+def test_a_large_file_is_parsed_in_chunks_of_whole_statements() -> None:
+    source = "import keras\n" + "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(100))
+    module, rows = parsing.parse_indexed(source)
+    assert isinstance(module, cst.Module) and module.code == source
+    assert len(rows) >= 3
+    assert all(isinstance(module.body[index], cst.FunctionDef) for index, _ in rows)
+    assert [row for _, row in rows] == sorted(row for _, row in rows)

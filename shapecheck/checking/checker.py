@@ -6,17 +6,20 @@ file that never mentions Keras is skipped before parsing.
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import libcst as cst
 
 from shapecheck.report.diagnostics import Diagnostic, Location, Note, Severity
 from shapecheck.report.fixes import LineIndex, build_fix, quick_fix
 from shapecheck.engine.interpreter import Interpreter
-from shapecheck.engine.parsing import SyntaxProblem, Unparsable, parse
+from shapecheck.engine.parsing import StatementRows, SyntaxProblem, Unparsable, parse_indexed
 from shapecheck.report.positions import locate
 from shapecheck.checking.rule import Context, Finding, Rule
 from shapecheck.report.suppressions import BLANKET, FILE_KINDS, Suppressions
@@ -52,6 +55,37 @@ def mentions_keras(source: str) -> bool:
 
 def check_source(source: str, filename: str, settings: Optional[Settings] = None) -> list[Diagnostic]:
     """All findings in one file's source, sorted by position."""
+    with _few_collections():
+        return _check_source(source, filename, settings)
+
+
+# The analysis keeps nearly everything it allocates until the file is done, so the cyclic
+# collector's default thresholds only rescan live objects again and again (a quarter of the
+# time on a 20,000-line file).  Raised while a check runs (as mypy does for its whole run).
+_THRESHOLDS = (200_000, 30, 30)
+_checks_running = 0
+_thresholds_lock = threading.Lock()
+_saved_thresholds: tuple[int, int, int] = gc.get_threshold()
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    global _checks_running, _saved_thresholds
+    with _thresholds_lock:
+        if _checks_running == 0:
+            _saved_thresholds = gc.get_threshold()
+            gc.set_threshold(*_THRESHOLDS)
+        _checks_running += 1
+    try:
+        yield
+    finally:
+        with _thresholds_lock:
+            _checks_running -= 1
+            if _checks_running == 0:
+                gc.set_threshold(*_saved_thresholds)
+
+
+def _check_source(source: str, filename: str, settings: Optional[Settings]) -> list[Diagnostic]:
     settings = settings or default_settings()
     if "\x00" in source:
         line = source.count("\n", 0, source.index("\x00")) + 1
@@ -61,7 +95,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
     suppressions = Suppressions(source)
     if suppressions.ignores_file():
         return []
-    module = parse(source)
+    module, rows = parse_indexed(source)
     if isinstance(module, SyntaxProblem):
         return _syntax_error(module, filename, settings)
     if isinstance(module, Unparsable):
@@ -80,6 +114,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
 
     interpreter = Interpreter(module, emit, source)
     context.probing = lambda: interpreter.probing > 0
+    context.statement = lambda: interpreter.top_index
     interpreter.run()
     context.current_event = None
     for rule in rules:
@@ -87,7 +122,7 @@ def check_source(source: str, filename: str, settings: Optional[Settings] = None
     if interpreter.exhausted:
         for finding in context.findings:
             finding.fix = None  # the rest of the file went unseen: it may use what a fix would change
-    diagnostics = _place(module, source, filename, _dedupe(context.findings), settings, suppressions) \
+    diagnostics = _place(module, rows, source, filename, _dedupe(context.findings), settings, suppressions) \
         if context.findings else []
     unused = unused_suppressions(suppressions, filename, settings)
     if unused:
@@ -107,7 +142,7 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     return unique
 
 
-def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Finding],
+def _place(module: cst.Module, rows: StatementRows, source: str, filename: str, findings: Sequence[Finding],
            settings: Settings, suppressions: Suppressions) -> list[Diagnostic]:
     nodes: list[cst.CSTNode] = []
     for finding in findings:
@@ -116,7 +151,7 @@ def _place(module: cst.Module, source: str, filename: str, findings: Sequence[Fi
         nodes.extend(finding.refs)
         if finding.fix is not None:
             nodes.extend(old for old, _ in finding.fix.replacements)
-    ranges = locate(module, nodes)
+    ranges = locate(module, nodes, rows, (f.statement for f in findings if f.statement is not None))
     lines = LineIndex(source) if any(f.fix is not None for f in findings) else None
     diagnostics = []
     for finding in findings:

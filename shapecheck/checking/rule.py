@@ -9,6 +9,7 @@ interpreter events by defining ``on_<event>`` methods (see
 
 from __future__ import annotations
 
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, Sequence
 
@@ -61,6 +62,7 @@ class Finding:
     event: Any = None  # the interpreter event being handled when the finding was made
     fix: Optional[FixSpec] = None
     severity: Optional[Severity] = None  # this finding's own severity, when it differs from the rule's
+    statement: Optional[int] = None  # the top-level statement being run when it was made (a search hint)
 
 
 class Context:
@@ -74,6 +76,8 @@ class Context:
         # True while the interpreter runs code under a feature or version check
         # (set by the checker); findings of ``api_probe`` rules are dropped there.
         self.probing: Callable[[], bool] = lambda: False
+        # The index in the module's body of the top-level statement being run (set by the checker).
+        self.statement: Callable[[], Optional[int]] = lambda: None
 
     def report(
         self,
@@ -94,7 +98,8 @@ class Context:
         overrides the rule's default for this finding (a configured severity
         for the rule still wins).
         """
-        finding = Finding(rule, node, message, list(notes), list(refs), self.current_event, fix, severity)
+        finding = Finding(rule, node, message, list(notes), list(refs), self.current_event, fix, severity,
+                          self.statement())
         if not (rule.api_probe and self.probing()):
             self.findings.append(finding)
         return finding
@@ -130,11 +135,7 @@ class Rule:
 
     def hooks(self) -> dict[str, Callable[[Context, Any], None]]:
         """The event handlers this rule defines, by event name."""
-        return {
-            attr[3:]: getattr(self, attr)
-            for attr in dir(self)
-            if attr.startswith("on_") and callable(getattr(self, attr))
-        }
+        return {attr[3:]: getattr(self, attr) for attr in _handler_names(type(self))}
 
     @classmethod
     def fix_availability(cls) -> str:
@@ -160,3 +161,9 @@ class Rule:
         if cls.VALID:
             parts += ["## Use instead", "```python", cls.VALID[0].strip(), "```", ""]
         return "\n".join(parts)
+
+
+@lru_cache(maxsize=None)
+def _handler_names(rule_class: type) -> tuple[str, ...]:
+    """The names of a rule class's ``on_<event>`` methods (``dir`` on every file cost ~1% of a check)."""
+    return tuple(attr for attr in dir(rule_class) if attr.startswith("on_") and callable(getattr(rule_class, attr)))

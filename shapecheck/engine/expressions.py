@@ -77,56 +77,90 @@ _PLAIN_LITERALS = (cst.Integer, cst.Float, cst.SimpleString)
 def eval(self: Interpreter, node: cst.BaseExpression, scope: Scope) -> Value:
     """Evaluate an expression to an abstract value."""
     self.tick()
-    if isinstance(node, cst.Name):
-        return self.eval_name(node, scope)
-    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
-        return self.eval_literal(node)
-    if isinstance(node, cst.Call):
-        return self.eval_call(node, scope)
-    if isinstance(node, cst.Attribute):
-        return self.eval_attribute(node, self.eval(node.value, scope))
-    if isinstance(node, (cst.Tuple, cst.List)):
-        items: list[Value] = []
-        for el in node.elements:
-            if isinstance(el.value, _PLAIN_LITERALS) and not isinstance(el, cst.StarredElement):
-                items.append(self.eval_literal(el.value))  # data literals are linear in the source: no step
-                continue
-            if isinstance(el, cst.StarredElement):
-                spread = self.iterate(self.eval(el.value, scope))
-                if spread is None:
-                    return UNKNOWN_VALUE
-                items.extend(spread)
-            else:
-                items.append(self.eval(el.value, scope))
-        return Seq(items, is_tuple=isinstance(node, cst.Tuple))
-    if isinstance(node, cst.Dict):
-        return self.eval_dict(node, scope)
-    if isinstance(node, cst.BinaryOperation):
-        return self.binop(node.operator, self.eval(node.left, scope), self.eval(node.right, scope))
-    if isinstance(node, cst.UnaryOperation):
-        return self.unaryop(node.operator, self.eval(node.expression, scope))
-    if isinstance(node, cst.Comparison):
-        return self.compare(node, scope)
-    if isinstance(node, (cst.BooleanOperation, cst.IfExp)) and self.is_probe(
-            node.left if isinstance(node, cst.BooleanOperation) else node.test):
+    kind = type(node)
+    if kind is cst.Name:
+        return self.eval_name(node, scope)  # type: ignore[arg-type]
+    if kind is cst.Call:
+        return self.eval_call(node, scope)  # type: ignore[arg-type]
+    handler = _EVALUATORS.get(kind)
+    if handler is None:
+        handler = _evaluator_of(kind)
+    return handler(self, node, scope)
+
+
+def _eval_attribute(self: Interpreter, node: cst.Attribute, scope: Scope) -> Value:
+    return self.eval_attribute(node, self.eval(node.value, scope))
+
+
+def _eval_sequence(self: Interpreter, node: cst.Tuple | cst.List, scope: Scope) -> Value:
+    items: list[Value] = []
+    for el in node.elements:
+        if type(el) is cst.Element and type(el.value) in _PLAIN_LITERALS:
+            items.append(self.eval_literal(el.value))  # data literals are linear in the source: no step
+            continue
+        if isinstance(el, cst.StarredElement):
+            spread = self.iterate(self.eval(el.value, scope))
+            if spread is None:
+                return UNKNOWN_VALUE
+            items.extend(spread)
+        else:
+            items.append(self.eval(el.value, scope))
+    return Seq(items, is_tuple=isinstance(node, cst.Tuple))
+
+
+def _eval_probed_branching(self: Interpreter, node: cst.BooleanOperation | cst.IfExp, scope: Scope) -> Value:
+    if self.is_probe(node.left if isinstance(node, cst.BooleanOperation) else node.test):
         self.probing += 1  # ``hasattr(m, "x") and m.x``, ``m.x if hasattr(m, "x") else y``
         try:
             return _eval_branching(self, node, scope)
         finally:
             self.probing -= 1
-    if isinstance(node, (cst.BooleanOperation, cst.IfExp)):
-        return _eval_branching(self, node, scope)
-    if isinstance(node, cst.Subscript):
-        return self.subscript(node, scope)
-    if isinstance(node, cst.Lambda):
-        return Function(node, scope)
-    if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
-        return self.comprehension(node, scope)
-    if isinstance(node, cst.NamedExpr):
-        value = self.eval(node.value, scope)
-        self.assign(node.target, value, scope)
-        return value
+    return _eval_branching(self, node, scope)
+
+
+def _eval_named(self: Interpreter, node: cst.NamedExpr, scope: Scope) -> Value:
+    value = self.eval(node.value, scope)
+    self.assign(node.target, value, scope)
+    return value
+
+
+def _unknown(self: Interpreter, node: cst.BaseExpression, scope: Scope) -> Value:
     return UNKNOWN_VALUE
+
+
+_Evaluator = Callable[["Interpreter", Any, Scope], Value]
+# By node class; ``isinstance`` against libcst's abstract classes costs a Python-level call each time.
+_EVALUATORS: dict[type, _Evaluator] = {
+    cst.Name: lambda self, node, scope: self.eval_name(node, scope),
+    cst.Integer: lambda self, node, scope: self.eval_literal(node),
+    cst.Float: lambda self, node, scope: self.eval_literal(node),
+    cst.Imaginary: lambda self, node, scope: self.eval_literal(node),
+    cst.SimpleString: lambda self, node, scope: self.eval_literal(node),
+    cst.ConcatenatedString: lambda self, node, scope: self.eval_literal(node),
+    cst.Call: lambda self, node, scope: self.eval_call(node, scope),
+    cst.Attribute: _eval_attribute,
+    cst.Tuple: _eval_sequence,
+    cst.List: _eval_sequence,
+    cst.Dict: lambda self, node, scope: self.eval_dict(node, scope),
+    cst.BinaryOperation: lambda self, node, scope: self.binop(
+        node.operator, self.eval(node.left, scope), self.eval(node.right, scope)),
+    cst.UnaryOperation: lambda self, node, scope: self.unaryop(node.operator, self.eval(node.expression, scope)),
+    cst.Comparison: lambda self, node, scope: self.compare(node, scope),
+    cst.BooleanOperation: _eval_probed_branching,
+    cst.IfExp: _eval_probed_branching,
+    cst.Subscript: lambda self, node, scope: self.subscript(node, scope),
+    cst.Lambda: lambda self, node, scope: Function(node, scope),
+    cst.ListComp: lambda self, node, scope: self.comprehension(node, scope),
+    cst.GeneratorExp: lambda self, node, scope: self.comprehension(node, scope),
+    cst.NamedExpr: _eval_named,
+}
+
+
+def _evaluator_of(kind: type) -> _Evaluator:
+    """The evaluator of a class not in the table (a subclass of one that is), remembered."""
+    found = next((handler for base, handler in _EVALUATORS.items() if issubclass(kind, base)), _unknown)
+    _EVALUATORS[kind] = found
+    return found
 
 
 def _eval_branching(self: Interpreter, node: cst.BooleanOperation | cst.IfExp, scope: Scope) -> Value:

@@ -28,30 +28,36 @@ _VERSION_NAMES = frozenset({
 
 
 def _mentions(node: cst.CSTNode, names: frozenset[str] | set[str]) -> bool:
-    """True when ``node`` probes: calls hasattr/getattr, reads a version, or names one of ``names``.
+    """True when ``node`` probes: calls hasattr/getattr, reads a version, or names one of ``names``."""
+    probes, used = _scan(node)
+    return probes or not used.isdisjoint(names)
+
+
+def _scan(node: cst.CSTNode) -> tuple[bool, set[str]]:
+    """Whether ``node`` probes by itself (hasattr/getattr, a version), and the names it reads.
 
     A direct walk over the expression's child nodes: a libcst visitor per
     ``if`` test cost several milliseconds a file.
     """
+    used: set[str] = set()
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, cst.Name):
-            if current.value in _VERSION_NAMES or current.value in names:
-                return True
+            if current.value in _VERSION_NAMES:
+                return True, used
+            used.add(current.value)
             continue
         if isinstance(current, cst.Lambda):
             continue
         if isinstance(current, cst.Call):
             func = current.func
             if isinstance(func, cst.Name) and func.value in _PROBE_CALLS:
-                return True
+                return True, used
             if isinstance(func, cst.Attribute) and func.attr.value == "parse" and _is_version_module(func.value):
-                return True  # version.parse(...), packaging.version.parse(...)
+                return True, used  # version.parse(...), packaging.version.parse(...)
         stack.extend(child_nodes(current))
-    return False
-
-
+    return False, used
 
 
 def _is_version_module(node: cst.BaseExpression) -> bool:
@@ -85,12 +91,13 @@ def version_names(module: cst.Module, source: str | None = None) -> set[str]:
                         assigns.append(([small.target.value], small.value))
             else:
                 blocks.extend(suite.body for suite in suites(stmt))
+    scanned = [(names, *_scan(value)) for names, value in assigns]
     found: set[str] = set()
     changed = True
     while changed:  # keras_2 = ...__version__...; new_api = keras_2 and x
         changed = False
-        for names, value in assigns:
-            if not set(names) <= found and _mentions(value, found):
+        for names, probes, used in scanned:
+            if not set(names) <= found and (probes or not used.isdisjoint(found)):
                 found.update(names)
                 changed = True
     return found

@@ -85,6 +85,7 @@ class Interpreter:
         self.strict = os.environ.get("SHAPECHECK_STRICT") == "1"
         self.globals = Scope()
         self.globals.vars["__name__"] = Const("__main__")
+        self.top_index: Optional[int] = None  # the index in the module's body of the statement being run
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
@@ -96,8 +97,9 @@ class Interpreter:
         budget too; past it, the rest of the file is not analysed.
         """
         try:
-            for stmt in self.module.body:
+            for self.top_index, stmt in enumerate(self.module.body):
                 self.bounded(lambda: self.exec_stmt(stmt, self.globals), stmt)
+            self.top_index = None
             self._analyse_uncalled()
         except (BudgetExceeded, RecursionError):
             self.exhausted = True

@@ -16,17 +16,27 @@ runs first, as a guard and as the authority on what Python refuses to run:
   deep nesting and no huge line, so syntax newer than the running Python is
   still analysed; when libcst refuses it too, or the scan finds it unsafe,
   CPython's error (its message and position) is the finding.
+
+A file CPython accepts is parsed by libcst in chunks of whole top-level
+statements (cut where CPython's tree says one statement ends), and the
+chunks are joined into one module.  libcst's native parser holds memory
+and time that grow faster than its input (a 4,000-line file: 340 MB and
+1.8 s whole, 46 MB and 1.1 s in chunks), so this bounds both.  A chunk
+that would not join exactly (another indentation or newline style) makes
+the whole file be parsed at once.
 """
 
 from __future__ import annotations
 
 import ast
+import gc
 import itertools
 import re
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Union
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence, Union
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
@@ -62,13 +72,35 @@ class Unparsable:
 
 ParseResult = Union[cst.Module, SyntaxProblem, Unparsable]
 
+# Top-level statements are grouped into chunks of about this many lines.
+CHUNK_LINES = 40
+
+# Where chunks start: (index in ``module.body`` of a chunk's first statement,
+# the 1-based row its first line, comments and blank lines included, is on).
+StatementRows = tuple[tuple[int, int], ...]
+
 
 def parse(source: str) -> ParseResult:
     """The libcst module of ``source``, or why there is none; never raises, never crashes."""
-    refusal = _cpython_refusal(source)
+    return parse_indexed(source)[0]
+
+
+def parse_indexed(source: str) -> tuple[ParseResult, StatementRows]:
+    """``parse``, and the rows some top-level statements start on (none when parsed whole)."""
+    result = _parse_indexed(source)
+    return result if isinstance(result, tuple) else (result, ())
+
+
+def _parse_indexed(source: str) -> Union[ParseResult, tuple[cst.Module, StatementRows]]:
+    cuts: list[int] = []
+    refusal = _cpython_refusal(source, cuts)
     if refusal is not None and (_final(refusal) or not _safe_for_libcst(source)):
         return refusal
     try:
+        if refusal is None and len(cuts) > 1:
+            chunked = _parse_chunks(source, cuts)
+            if chunked is not None:
+                return chunked
         return _parse_unvalidated(source)
     except cst.ParserSyntaxError as error:
         if refusal is None:
@@ -78,14 +110,20 @@ def parse(source: str) -> ParseResult:
         if refusal is not None:
             return refusal
         return Unparsable(f"libcst cannot parse it: {type(error).__name__}")
+    finally:
+        cuts.clear()
 
 
-def _cpython_refusal(source: str) -> Optional[SyntaxProblem]:
-    """CPython's syntax error for ``source``, or None when it parses."""
+def _cpython_refusal(source: str, cuts: list[int]) -> Optional[SyntaxProblem]:
+    """CPython's syntax error for ``source``, or None when it parses.
+
+    When it parses, ``cuts`` gets the 0-based line numbers where chunks of
+    top-level statements may start (only the numbers outlive CPython's tree).
+    """
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _collector_paused():
             warnings.simplefilter("ignore")  # `"\d"` and the like: Python's warnings are not findings
-            ast.parse(source)
+            cuts.extend(_chunk_starts(ast.parse(source).body))
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         line = error.lineno or 1
@@ -96,6 +134,32 @@ def _cpython_refusal(source: str) -> Optional[SyntaxProblem]:
     except ValueError as error:  # null bytes, on Pythons before 3.12
         return SyntaxProblem(str(error) or "invalid source", 1, 1)
     return None
+
+
+def _chunk_starts(body: Sequence[ast.stmt]) -> Iterator[int]:
+    """0-based lines that begin chunks: each just after a statement's last line, ~CHUNK_LINES apart."""
+    if not body:
+        return
+    yield 0
+    start = 0
+    for before, after in zip(body, body[1:]):
+        end = before.end_lineno or before.lineno  # 1-based last line of `before` = 0-based next line
+        if end - start >= CHUNK_LINES and after.lineno > end:
+            yield end
+            start = end
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a parser builds a tree: the tree is all live objects,
+    and collections that walk it again and again make parsing grow faster than the file."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _final(problem: SyntaxProblem) -> bool:
@@ -124,13 +188,69 @@ def _parse_unvalidated(source: str) -> cst.Module:
     one parse at a time (the language server parses in a worker thread).
     Nodes a fix builds afterwards are validated as usual.
     """
-    with _parse_lock:
+    with _unvalidated():
+        return cst.parse_module(source)
+
+
+@contextmanager
+def _unvalidated() -> Iterator[None]:
+    with _parse_lock, _collector_paused():
         original = CSTNode.__post_init__
         CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
         try:
-            return cst.parse_module(source)
+            yield
         finally:
             CSTNode.__post_init__ = original  # type: ignore[method-assign]
+
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _parse_chunks(source: str, cuts: list[int]) -> Optional[tuple[cst.Module, StatementRows]]:
+    """``source`` parsed chunk by chunk (cut before each line in ``cuts``) and joined into one module.
+
+    None when the chunks would not join into exactly the module a whole
+    parse gives: a lone ``\\r`` newline (CPython counts it as a line end), or
+    chunks that detect another indentation or newline style.
+    """
+    if "\r" in source.replace("\r\n", ""):
+        return None
+    lines = _LINE.findall(source)
+    bounds = [*cuts, len(lines)]
+    modules: list[cst.Module] = []
+    try:
+        with _unvalidated():
+            for start, end in zip(bounds, bounds[1:]):
+                modules.append(cst.parse_module("".join(lines[start:end])))
+    except cst.ParserSyntaxError:
+        return None  # the whole file is parsed, and its error (if any) reported, as without chunks
+    first, last = modules[0], modules[-1]
+    indent = next((chunk.default_indent for chunk in modules if _indents(chunk)), first.default_indent)
+    body: list[cst.BaseStatement] = []
+    rows: list[tuple[int, int]] = []
+    for start, chunk in zip(bounds, modules):
+        if chunk is not last and chunk.footer:
+            return None
+        if chunk.default_newline != first.default_newline:
+            return None
+        if chunk.default_indent != indent and _indents(chunk):
+            return None
+        statements = list(chunk.body)
+        if not statements:
+            return None
+        if chunk is not first:
+            # Blank and comment lines at a chunk's top are its header: they belong before its first statement.
+            head = statements[0]
+            statements[0] = head.with_changes(leading_lines=[*chunk.header, *head.leading_lines])
+            rows.append((len(body), start + 1))
+        body.extend(statements)
+    return first.with_changes(body=body, footer=last.footer, default_indent=indent,
+                              has_trailing_newline=last.has_trailing_newline), tuple(rows)
+
+
+def _indents(module: cst.Module) -> bool:
+    """Whether ``module`` may have an indented block (its default indentation then matters)."""
+    return any(not isinstance(stmt, cst.SimpleStatementLine) for stmt in module.body)
 
 
 def _no_validation(self: CSTNode) -> None:

@@ -307,9 +307,20 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for name in fields:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _SKIPPED):
-                found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _SKIPPED))
+        if isinstance(value, (list, tuple)):
+            found.extend(v for v in value if _is_child(type(v)))
+        elif _is_child(type(value)):
+            found.append(value)
     return found
+
+
+# Per class: a child node (True) or not (punctuation, whitespace, or not a node), remembered
+# because ``isinstance`` against libcst's abstract classes is a Python-level call each time.
+_CHILD_KINDS: dict[type, bool] = {}
+
+
+def _is_child(kind: type) -> bool:
+    known = _CHILD_KINDS.get(kind)
+    if known is None:
+        known = _CHILD_KINDS[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, _SKIPPED)
+    return known

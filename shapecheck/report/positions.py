@@ -8,11 +8,19 @@ node has been passed.  Code generation with position tracking costs about
 four times plain generation, so top-level statements are generated plainly
 (counting their lines) and only those that hold a requested node are
 generated again with positions, starting at the line they start on.
+
+A module parsed in chunks comes with the rows its chunks start on; then
+the statements that hold the nodes are found by walking the tree's fields
+(no code generation), starting at the statements the findings were made
+in and moving outwards, and only the statements of the same chunk before
+them are generated to count lines.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import bisect
+import dataclasses
+from typing import Iterable, Iterator, Optional, Sequence
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -56,13 +64,19 @@ class _Scanner(CodegenState):
             self.seen.add(id(node))
 
 
-def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, CodeRange]:
-    """Map ``id(node)`` to its source range for each of ``nodes`` in ``module``."""
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], rows: Sequence[tuple[int, int]] = (),
+           near: Iterable[int] = ()) -> dict[int, CodeRange]:
+    """Map ``id(node)`` to its source range for each of ``nodes`` in ``module``.
+
+    ``rows``: where chunks of top-level statements start, as the parser gave
+    them (index in ``module.body``, 1-based row); ``near``: indexes of
+    top-level statements likely to hold the nodes (searched first).
+    """
     targets = {id(n) for n in nodes}
     if not targets:
         return {}
     try:
-        found = _locate_by_statement(module, targets)
+        found = _locate_indexed(module, targets, rows, near) if rows else _locate_by_statement(module, targets)
     except Exception:  # noqa: BLE001 - the whole-module walk below is always right
         found = None
     if found is not None:
@@ -115,6 +129,96 @@ def _locate_by_statement(module: cst.Module, targets: set[int]) -> dict[int, Cod
     if remaining and not unplaceable:
         return None
     return {id(n): r for n, r in recorder._computed.items() if id(n) in targets}
+
+
+def _locate_indexed(module: cst.Module, targets: set[int], rows: Sequence[tuple[int, int]],
+                    near: Iterable[int]) -> Optional[dict[int, CodeRange]]:
+    """Positions found from the chunks' rows; None when a target is outside every statement."""
+    body = module.body
+    remaining = set(targets)
+    holders: dict[int, set[int]] = {}
+    for index in _outwards(len(body), near):
+        inside = _ids_within(body[index], remaining)
+        if inside:
+            holders[index] = inside
+            remaining -= inside
+            if not remaining:
+                break
+    if remaining:
+        return None
+    starts = [(0, 1 + len(module.header)), *rows]
+    keys = [index for index, _ in starts]
+    recorder = _Recorder()
+    for index in sorted(holders):
+        first, row = starts[bisect.bisect_right(keys, index) - 1]
+        for stmt in body[first:index]:
+            scanner = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+            stmt._codegen(scanner)
+            row += sum(len(NEWLINE_RE.split(token)) - 1 for token in scanner.tokens)
+        state = _TargetedState(default_indent=module.default_indent, default_newline=module.default_newline,
+                               provider=recorder)  # type: ignore[arg-type]
+        state.line, state.column = row, 0
+        state.remaining = set(holders[index])
+        try:
+            body[index]._codegen(state)
+        except RecursionError:
+            pass  # nested too deeply to generate: what has no range is not reported
+        except Exception:
+            if state.remaining:
+                raise
+    return {id(n): r for n, r in recorder._computed.items() if id(n) in targets}
+
+
+def _outwards(count: int, near: Iterable[int]) -> Iterator[int]:
+    """Indexes ``0..count-1``: those in ``near`` first, then by their distance to the nearest of them."""
+    seeds = sorted({i for i in near if 0 <= i < count})
+    if not seeds:
+        yield from range(count - 1, -1, -1)
+        return
+    yield from seeds
+    seen = set(seeds)
+    for distance in range(1, count):
+        for seed in seeds:
+            for index in (seed - distance, seed + distance):
+                if 0 <= index < count and index not in seen:
+                    seen.add(index)
+                    yield index
+        if len(seen) == count:
+            return
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _ids_within(root: cst.CSTNode, wanted: set[int]) -> set[int]:
+    """Which of ``wanted`` (node ids) are ``root`` or inside it, by a walk over the nodes' fields."""
+    found: set[int] = set()
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in wanted:
+            found.add(id(node))
+        kind = type(node)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, (list, tuple)):
+                stack.extend(item for item in value if _is_node(type(item)))
+            elif _is_node(type(value)):
+                stack.append(value)
+    return found
+
+
+_NODE_KINDS: dict[type, bool] = {}  # ``isinstance`` against libcst's abstract classes is slow: remembered
+
+
+def _is_node(kind: type) -> bool:
+    known = _NODE_KINDS.get(kind)
+    if known is None:
+        known = _NODE_KINDS[kind] = issubclass(kind, cst.CSTNode)
+    return known
 
 
 def locate_whole(module: cst.Module, targets: set[int]) -> dict[int, CodeRange]:
