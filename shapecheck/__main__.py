@@ -1,5 +1,5 @@
 """``python -m shapecheck``."""
 
-from shapecheck.app.cli import main
+from shapecheck.app.entry import run
 
-main()
+run()

@@ -85,23 +85,30 @@ def parse(source: str) -> ParseResult:
     return parse_indexed(source)[0]
 
 
-def parse_indexed(source: str) -> tuple[ParseResult, StatementRows]:
-    """``parse``, and the rows some top-level statements start on (none when parsed whole)."""
-    result = _parse_indexed(source)
+def parse_indexed(source: str, freeze: bool = False) -> tuple[ParseResult, StatementRows]:
+    """``parse``, and the rows some top-level statements start on (none when parsed whole).
+
+    ``freeze``: the tree will live until the caller is done, and the caller
+    calls ``gc.unfreeze()`` then: it is moved out of the cyclic collector's
+    view as soon as it is built (``gc.freeze()``), so that no collection
+    walks it again and again.  libcst trees hold no reference cycles, so
+    they are still freed as soon as nothing refers to them.
+    """
+    result = _parse_indexed(source, freeze)
     return result if isinstance(result, tuple) else (result, ())
 
 
-def _parse_indexed(source: str) -> Union[ParseResult, tuple[cst.Module, StatementRows]]:
+def _parse_indexed(source: str, freeze: bool) -> Union[ParseResult, tuple[cst.Module, StatementRows]]:
     cuts: list[int] = []
     refusal = _cpython_refusal(source, cuts)
     if refusal is not None and (_final(refusal) or not _safe_for_libcst(source)):
         return refusal
     try:
         if refusal is None and len(cuts) > 1:
-            chunked = _parse_chunks(source, cuts)
+            chunked = _parse_chunks(source, cuts, freeze)
             if chunked is not None:
                 return chunked
-        return _parse_unvalidated(source)
+        return _parse_unvalidated(source, freeze)
     except cst.ParserSyntaxError as error:
         if refusal is None:
             return Unparsable(f"libcst cannot parse it: {error.message}")
@@ -150,14 +157,20 @@ def _chunk_starts(body: Sequence[ast.stmt]) -> Iterator[int]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(freeze: bool = False) -> Iterator[None]:
     """No cyclic garbage collection while a parser builds a tree: the tree is all live objects,
-    and collections that walk it again and again make parsing grow faster than the file."""
+    and collections that walk it again and again make parsing grow faster than the file.
+
+    With ``freeze``, what is alive at the end is frozen before collections
+    resume: otherwise the first one would walk the whole new tree at once.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -180,7 +193,7 @@ def _safe_for_libcst(source: str) -> bool:
 _parse_lock = threading.Lock()
 
 
-def _parse_unvalidated(source: str) -> cst.Module:
+def _parse_unvalidated(source: str, freeze: bool = False) -> cst.Module:
     """``cst.parse_module`` without re-validating each node the parser builds (~15% of parsing).
 
     The parser only builds valid trees; the check every node's constructor
@@ -188,13 +201,13 @@ def _parse_unvalidated(source: str) -> cst.Module:
     one parse at a time (the language server parses in a worker thread).
     Nodes a fix builds afterwards are validated as usual.
     """
-    with _unvalidated():
+    with _unvalidated(freeze):
         return cst.parse_module(source)
 
 
 @contextmanager
-def _unvalidated() -> Iterator[None]:
-    with _parse_lock, _collector_paused():
+def _unvalidated(freeze: bool = False) -> Iterator[None]:
+    with _parse_lock, _collector_paused(freeze):
         original = CSTNode.__post_init__
         CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
         try:
@@ -206,7 +219,7 @@ def _unvalidated() -> Iterator[None]:
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
-def _parse_chunks(source: str, cuts: list[int]) -> Optional[tuple[cst.Module, StatementRows]]:
+def _parse_chunks(source: str, cuts: list[int], freeze: bool) -> Optional[tuple[cst.Module, StatementRows]]:
     """``source`` parsed chunk by chunk (cut before each line in ``cuts``) and joined into one module.
 
     None when the chunks would not join into exactly the module a whole
@@ -217,13 +230,16 @@ def _parse_chunks(source: str, cuts: list[int]) -> Optional[tuple[cst.Module, St
         return None
     lines = _LINE.findall(source)
     bounds = [*cuts, len(lines)]
-    modules: list[cst.Module] = []
     try:
-        with _unvalidated():
-            for start, end in zip(bounds, bounds[1:]):
-                modules.append(cst.parse_module("".join(lines[start:end])))
+        with _unvalidated(freeze):  # joined under the same pause: a collection would walk the new nodes
+            return _join([cst.parse_module("".join(lines[start:end])) for start, end in zip(bounds, bounds[1:])],
+                         bounds)
     except cst.ParserSyntaxError:
         return None  # the whole file is parsed, and its error (if any) reported, as without chunks
+
+
+def _join(modules: list[cst.Module], bounds: list[int]) -> Optional[tuple[cst.Module, StatementRows]]:
+    """One module of the chunks' statements, and the rows the chunks start on; None if they differ in style."""
     first, last = modules[0], modules[-1]
     indent = next((chunk.default_indent for chunk in modules if _indents(chunk)), first.default_indent)
     body: list[cst.BaseStatement] = []
