@@ -82,8 +82,12 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES | MIXED))
-def test_a_module_parsed_in_chunks_is_the_module_parsed_whole(name: str, small_chunks: None) -> None:
+def test_a_module_parsed_in_chunks_is_the_module_parsed_whole(name: str, small_chunks: None,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     source = (SOURCES | MIXED)[name]
+    joined: list[object] = []
+    join = parsing._join
+    monkeypatch.setattr(parsing, "_join", lambda modules: joined.append(join(modules)) or joined[-1])
     module, rows = parsing.parse_indexed(source)
     whole = cst.parse_module(source)
     assert isinstance(module, cst.Module)
@@ -91,10 +95,13 @@ def test_a_module_parsed_in_chunks_is_the_module_parsed_whole(name: str, small_c
     assert (module.default_indent, module.default_newline, module.has_trailing_newline, module.encoding) == \
         (whole.default_indent, whole.default_newline, whole.has_trailing_newline, whole.encoding)
     assert [type(s) for s in module.body] == [type(s) for s in whole.body]
-    if name in MIXED or name == "cr":
-        assert rows == ()
+    assert len(rows) == len(module.body)
+    if name in MIXED:
+        assert joined == [None], "chunks of another style are not joined: the file is parsed whole"
+    elif name == "cr":
+        assert joined == [], "a lone \\r newline: parsed whole"
     elif source.count("\n") > 8:
-        assert rows, "a file of more than a few chunks is parsed in chunks"
+        assert len(joined) == 1 and isinstance(joined[0], cst.Module), "parsed in chunks"
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
@@ -115,10 +122,13 @@ def test_positions_from_the_chunks_rows_equal_those_of_the_whole_parse(name: str
             assert found[id(chunked_nodes[i])] == expected[id(whole_nodes[i])], (name, i)
 
 
-def test_a_large_file_is_parsed_in_chunks_of_whole_statements() -> None:
+def test_a_large_file_is_parsed_in_chunks_of_whole_statements(monkeypatch: pytest.MonkeyPatch) -> None:
     source = "import keras\n" + "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(100))
+    chunks: list[str] = []
+    parse_module = cst.parse_module
+    monkeypatch.setattr(parsing.cst, "parse_module", lambda text: chunks.append(text) or parse_module(text))
     module, rows = parsing.parse_indexed(source)
     assert isinstance(module, cst.Module) and module.code == source
-    assert len(rows) >= 3
-    assert all(isinstance(module.body[index], cst.FunctionDef) for index, _ in rows)
-    assert [row for _, row in rows] == sorted(row for _, row in rows)
+    assert len(chunks) >= 300 // parsing.CHUNK_LINES and "".join(chunks) == source
+    assert all(chunk.startswith(("\ndef", "import")) for chunk in chunks), "cut between whole statements"
+    assert rows == tuple((i, 1 if i == 0 else 2 if i == 1 else 3 * i - 2) for i in range(101))  # blank line first

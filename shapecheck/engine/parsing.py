@@ -75,8 +75,8 @@ ParseResult = Union[cst.Module, SyntaxProblem, Unparsable]
 # Top-level statements are grouped into chunks of about this many lines.
 CHUNK_LINES = 40
 
-# Where chunks start: (index in ``module.body`` of a chunk's first statement,
-# the 1-based row its first line, comments and blank lines included, is on).
+# Where top-level statements start: (index in ``module.body``, the 1-based row its
+# first line, comments and blank lines included, is on), from CPython's line numbers.
 StatementRows = tuple[tuple[int, int], ...]
 
 
@@ -100,15 +100,15 @@ def parse_indexed(source: str, freeze: bool = False) -> tuple[ParseResult, State
 
 def _parse_indexed(source: str, freeze: bool) -> Union[ParseResult, tuple[cst.Module, StatementRows]]:
     cuts: list[int] = []
-    refusal = _cpython_refusal(source, cuts)
+    lines: list[int] = []
+    refusal = _cpython_refusal(source, cuts, lines)
     if refusal is not None and (_final(refusal) or not _safe_for_libcst(source)):
         return refusal
     try:
-        if refusal is None and len(cuts) > 1:
-            chunked = _parse_chunks(source, cuts, freeze)
-            if chunked is not None:
-                return chunked
-        return _parse_unvalidated(source, freeze)
+        module = _parse_chunks(source, cuts, freeze) if refusal is None and len(cuts) > 1 else None
+        if module is None:
+            module = _parse_unvalidated(source, freeze)
+        return module, _statement_rows(module, lines) if refusal is None else ()
     except cst.ParserSyntaxError as error:
         if refusal is None:
             return Unparsable(f"libcst cannot parse it: {error.message}")
@@ -117,20 +117,24 @@ def _parse_indexed(source: str, freeze: bool) -> Union[ParseResult, tuple[cst.Mo
         if refusal is not None:
             return refusal
         return Unparsable(f"libcst cannot parse it: {type(error).__name__}")
-    finally:
-        cuts.clear()
 
 
-def _cpython_refusal(source: str, cuts: list[int]) -> Optional[SyntaxProblem]:
+def _cpython_refusal(source: str, cuts: list[int], lines: list[int]) -> Optional[SyntaxProblem]:
     """CPython's syntax error for ``source``, or None when it parses.
 
     When it parses, ``cuts`` gets the 0-based line numbers where chunks of
-    top-level statements may start (only the numbers outlive CPython's tree).
+    top-level statements may start, and ``lines`` the 1-based line each
+    top-level statement's code starts on, decorators included (only the
+    numbers outlive CPython's tree).
     """
     try:
         with warnings.catch_warnings(), _collector_paused():
             warnings.simplefilter("ignore")  # `"\d"` and the like: Python's warnings are not findings
-            cuts.extend(_chunk_starts(ast.parse(source).body))
+            body = ast.parse(source).body
+            cuts.extend(_chunk_starts(body))
+            lines.extend(min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+                         for stmt in body)
+            del body
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         line = error.lineno or 1
@@ -219,7 +223,7 @@ def _unvalidated(freeze: bool = False) -> Iterator[None]:
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
-def _parse_chunks(source: str, cuts: list[int], freeze: bool) -> Optional[tuple[cst.Module, StatementRows]]:
+def _parse_chunks(source: str, cuts: list[int], freeze: bool) -> Optional[cst.Module]:
     """``source`` parsed chunk by chunk (cut before each line in ``cuts``) and joined into one module.
 
     None when the chunks would not join into exactly the module a whole
@@ -232,19 +236,17 @@ def _parse_chunks(source: str, cuts: list[int], freeze: bool) -> Optional[tuple[
     bounds = [*cuts, len(lines)]
     try:
         with _unvalidated(freeze):  # joined under the same pause: a collection would walk the new nodes
-            return _join([cst.parse_module("".join(lines[start:end])) for start, end in zip(bounds, bounds[1:])],
-                         bounds)
+            return _join([cst.parse_module("".join(lines[start:end])) for start, end in zip(bounds, bounds[1:])])
     except cst.ParserSyntaxError:
         return None  # the whole file is parsed, and its error (if any) reported, as without chunks
 
 
-def _join(modules: list[cst.Module], bounds: list[int]) -> Optional[tuple[cst.Module, StatementRows]]:
-    """One module of the chunks' statements, and the rows the chunks start on; None if they differ in style."""
+def _join(modules: list[cst.Module]) -> Optional[cst.Module]:
+    """One module of the chunks' statements; None if they differ in style."""
     first, last = modules[0], modules[-1]
     indent = next((chunk.default_indent for chunk in modules if _indents(chunk)), first.default_indent)
     body: list[cst.BaseStatement] = []
-    rows: list[tuple[int, int]] = []
-    for start, chunk in zip(bounds, modules):
+    for chunk in modules:
         if chunk is not last and chunk.footer:
             return None
         if chunk.default_newline != first.default_newline:
@@ -258,10 +260,23 @@ def _join(modules: list[cst.Module], bounds: list[int]) -> Optional[tuple[cst.Mo
             # Blank and comment lines at a chunk's top are its header: they belong before its first statement.
             head = statements[0]
             statements[0] = head.with_changes(leading_lines=[*chunk.header, *head.leading_lines])
-            rows.append((len(body), start + 1))
         body.extend(statements)
     return first.with_changes(body=body, footer=last.footer, default_indent=indent,
-                              has_trailing_newline=last.has_trailing_newline), tuple(rows)
+                              has_trailing_newline=last.has_trailing_newline)
+
+
+def _statement_rows(module: cst.Module, lines: list[int]) -> StatementRows:
+    """The row each top-level statement of ``module`` starts on (its leading blank and comment
+    lines included), from the lines CPython gave its code; none when the two do not pair up."""
+    rows: list[tuple[int, int]] = []
+    taken = 0
+    for index, stmt in enumerate(module.body):
+        if taken >= len(lines):
+            return ()
+        rows.append((index, lines[taken] - len(stmt.leading_lines)))
+        # `a = 1; b = 2` is one libcst line of two statements; CPython has two.
+        taken += len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+    return tuple(rows) if taken == len(lines) else ()
 
 
 def _indents(module: cst.Module) -> bool:
