@@ -132,3 +132,13 @@ def test_a_large_file_is_parsed_in_chunks_of_whole_statements(monkeypatch: pytes
     assert len(chunks) >= 300 // parsing.CHUNK_LINES and "".join(chunks) == source
     assert all(chunk.startswith(("\ndef", "import")) for chunk in chunks), "cut between whole statements"
     assert rows == tuple((i, 1 if i == 0 else 2 if i == 1 else 3 * i - 2) for i in range(101))  # blank line first
+
+
+def test_a_cancelled_analysis_stops_and_says_so() -> None:
+    from shapecheck.checking.checker import AnalysisCancelled, check_source
+
+    source = "import keras\n" + "".join(f"m{i} = keras.Sequential([keras.layers.Dense({i + 1})])\n"
+                                        for i in range(200))
+    with pytest.raises(AnalysisCancelled):
+        check_source(source, "big.py", cancelled=lambda: True)
+    assert check_source(source, "big.py", cancelled=lambda: False) == check_source(source, "big.py")

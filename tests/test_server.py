@@ -303,3 +303,22 @@ def test_notebook_cells_checked_as_one_notebook(client: Client, tmp_path: Path) 
             assert message["params"]["diagnostics"] == []
             break
     _stop(client)
+
+
+def test_an_analysis_whose_text_is_stale_is_cancelled(tmp_path: Path) -> None:
+    from shapecheck.app.server import ShapecheckServer
+    from shapecheck.checking.checker import AnalysisCancelled, default_settings
+
+    server = ShapecheckServer()
+    big = GOOD + "".join(f"d{i} = keras.layers.Dense({i + 1})\n" for i in range(2000))
+    asked: list[int] = []
+
+    def newer_edit_after_three_looks() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(AnalysisCancelled):
+        server._check_text(big, str(tmp_path / "model.py"), default_settings(), None, newer_edit_after_three_looks)
+    assert len(asked) == 4, "asked every few hundred steps, and stopped at the first True"
+    checked = server._check_text(BAD, str(tmp_path / "model.py"), default_settings(), None, lambda: False)
+    assert [d.code for d in checked.findings] == ["SC102"]

@@ -10,9 +10,10 @@ the client's ``shapecheck.select``/``shapecheck.ignore`` settings.
 
 Speed: an edit re-checks only the edited document, in a worker thread, so
 the server keeps reading messages.  Each document has a generation counter:
-edits that arrive while it is being checked are coalesced, and a result
-whose text is no longer current is dropped (never published) before the
-newest text is checked.  The findings of the last check are kept with the
+edits that arrive while it is being checked are coalesced, an analysis
+whose text is no longer current is cancelled (the interpreter looks every
+few hundred steps) or its result dropped (never published), and the newest
+text is checked.  The findings of the last check are kept with the
 rules that produced them, so a settings change that only narrows the rules
 or changes severities re-filters them without parsing or analysing again.
 
@@ -36,7 +37,7 @@ from pygls.workspace import TextDocument
 from shapecheck import __version__
 from shapecheck.app.lsp_ranges import lsp_range
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
-from shapecheck.checking.checker import Settings, check_source
+from shapecheck.checking.checker import AnalysisCancelled, Settings, check_source
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 from shapecheck.report.urls import rule_href
 
@@ -133,6 +134,8 @@ class ShapecheckServer(LanguageServer):
                     return
                 try:
                     checked = await loop.run_in_executor(self.pool, job)
+                except AnalysisCancelled:
+                    continue  # a newer edit arrived mid-analysis: check the newest text
                 except Exception as failure:  # noqa: BLE001 - the server keeps running
                     self.window_log_message(types.LogMessageParams(
                         types.MessageType.Error, f"shapecheck: {uri}: internal error: {type(failure).__name__}: "
@@ -163,9 +166,12 @@ class ShapecheckServer(LanguageServer):
         source = self.workspace.get_text_document(uri).source
         path = _path_of(uri)
         name = str(path) if path is not None else uri
-        return lambda: self._check_text(source, name, build(name), self.checked.get(uri))
+        generation = self.generation.get(uri)
+        stale = lambda: self.generation.get(uri) != generation  # noqa: E731 - read from the worker thread
+        return lambda: self._check_text(source, name, build(name), self.checked.get(uri), stale)
 
-    def _check_text(self, source: str, name: str, settings: Settings, previous: Optional[Checked]) -> Checked:
+    def _check_text(self, source: str, name: str, settings: Settings, previous: Optional[Checked],
+                    cancelled: Optional[Callable[[], bool]] = None) -> Checked:
         rules = frozenset(rule.code for rule in settings.rules)
         configured = dict(settings.severities)
         if previous is not None and previous.source == source and not previous.cells and rules <= previous.rules \
@@ -175,7 +181,7 @@ class ShapecheckServer(LanguageServer):
                     if d.code in rules]
             return Checked(source, previous.rules, kept, analysed=previous.analysed,
                            configured=previous.configured, reused=True)
-        findings = check_source(source, name, settings)
+        findings = check_source(source, name, settings, cancelled)
         return Checked(source, rules, findings, analysed=findings, configured=frozenset(configured))
 
     def _check_notebook(self, uri: str, cells: Sequence[tuple[types.NotebookCell, str]],

@@ -19,6 +19,7 @@ import libcst as cst
 from shapecheck.report.diagnostics import Diagnostic, Location, Note, Severity
 from shapecheck.report.fixes import LineIndex, build_fix, quick_fix
 from shapecheck.engine.interpreter import Interpreter
+from shapecheck.engine.scope import AnalysisCancelled
 from shapecheck.engine.parsing import StatementRows, SyntaxProblem, Unparsable, parse_indexed
 from shapecheck.report.positions import locate
 from shapecheck.checking.rule import Context, Finding, Rule
@@ -48,15 +49,23 @@ def default_settings() -> Settings:
     return Settings(tuple(rule for rule in all_rules() if not rule.opt_in))
 
 
+__all__ = ["AnalysisCancelled", "Settings", "check_source", "default_settings", "io_error", "mentions_keras"]
+
+
 def mentions_keras(source: str) -> bool:
     """The prefilter: only files that mention keras can have findings."""
     return "keras" in source
 
 
-def check_source(source: str, filename: str, settings: Optional[Settings] = None) -> list[Diagnostic]:
-    """All findings in one file's source, sorted by position."""
+def check_source(source: str, filename: str, settings: Optional[Settings] = None,
+                 cancelled: Optional[Callable[[], bool]] = None) -> list[Diagnostic]:
+    """All findings in one file's source, sorted by position.
+
+    ``cancelled`` is asked now and then during the analysis; once it says
+    True, :class:`AnalysisCancelled` is raised (an editor sent newer text).
+    """
     with _few_collections():
-        return _check_source(source, filename, settings)
+        return _check_source(source, filename, settings, cancelled)
 
 
 # The analysis keeps nearly everything it allocates until the file is done, so the cyclic
@@ -88,7 +97,8 @@ def _few_collections() -> Iterator[None]:
                 gc.unfreeze()
 
 
-def _check_source(source: str, filename: str, settings: Optional[Settings]) -> list[Diagnostic]:
+def _check_source(source: str, filename: str, settings: Optional[Settings],
+                  cancelled: Optional[Callable[[], bool]]) -> list[Diagnostic]:
     settings = settings or default_settings()
     if "\x00" in source:
         line = source.count("\n", 0, source.index("\x00")) + 1
@@ -115,7 +125,7 @@ def _check_source(source: str, filename: str, settings: Optional[Settings]) -> l
         for handler in handlers.get(event.name, ()):
             handler(context, event)
 
-    interpreter = Interpreter(module, emit, source)
+    interpreter = Interpreter(module, emit, source, cancelled)
     context.probing = lambda: interpreter.probing > 0
     context.statement = lambda: interpreter.top_index
     interpreter.run()

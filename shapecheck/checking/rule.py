@@ -9,7 +9,6 @@ interpreter events by defining ``on_<event>`` methods (see
 
 from __future__ import annotations
 
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, Sequence
 
@@ -163,7 +162,13 @@ class Rule:
         return "\n".join(parts)
 
 
-@lru_cache(maxsize=None)
+_HANDLER_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _handler_names(rule_class: type) -> tuple[str, ...]:
     """The names of a rule class's ``on_<event>`` methods (``dir`` on every file cost ~1% of a check)."""
-    return tuple(attr for attr in dir(rule_class) if attr.startswith("on_") and callable(getattr(rule_class, attr)))
+    names = _HANDLER_NAMES.get(rule_class)
+    if names is None:
+        names = _HANDLER_NAMES[rule_class] = tuple(
+            attr for attr in dir(rule_class) if attr.startswith("on_") and callable(getattr(rule_class, attr)))
+    return names

@@ -128,7 +128,7 @@ def _unknown(self: Interpreter, node: cst.BaseExpression, scope: Scope) -> Value
     return UNKNOWN_VALUE
 
 
-_Evaluator = Callable[["Interpreter", Any, Scope], Value]
+_Evaluator = Callable[[Any, Any, Scope], Value]  # (the interpreter, the node, the scope)
 # By node class; ``isinstance`` against libcst's abstract classes costs a Python-level call each time.
 _EVALUATORS: dict[type, _Evaluator] = {
     cst.Name: lambda self, node, scope: self.eval_name(node, scope),

@@ -23,10 +23,12 @@ import libcst as cst
 
 from shapecheck.engine import bindings, calls, expressions, guards, overlay
 from shapecheck.engine.scope import (
+    CANCEL_CHECK_STEPS,
     MAX_STATEMENT_STEPS,
     MAX_STEPS,
     MAX_UNROLL,
     STEPS_PER_STATEMENT,
+    AnalysisCancelled,
     BudgetExceeded,
     FunctionReturn,
     GeneratorFrame,
@@ -59,8 +61,10 @@ Emit = Callable[[Any], None]
 class Interpreter:
     """Runs one module over abstract values and emits events to the rules."""
 
-    def __init__(self, module: cst.Module, emit: Emit, source: Optional[str] = None) -> None:
+    def __init__(self, module: cst.Module, emit: Emit, source: Optional[str] = None,
+                 cancelled: Optional[Callable[[], bool]] = None) -> None:
         self.module = module
+        self.cancelled = cancelled  # asked every CANCEL_CHECK_STEPS steps; True stops the run
         self.emit = emit
         self.steps = 0
         self.max_steps = MAX_STEPS + STEPS_PER_STATEMENT * len(module.body)
@@ -97,7 +101,8 @@ class Interpreter:
         budget too; past it, the rest of the file is not analysed.
         """
         try:
-            for self.top_index, stmt in enumerate(self.module.body):
+            for index, stmt in enumerate(self.module.body):
+                self.top_index = index
                 self.bounded(lambda: self.exec_stmt(stmt, self.globals), stmt)
             self.top_index = None
             self._analyse_uncalled()
@@ -188,6 +193,8 @@ class Interpreter:
             raise BudgetExceeded
         if self.statement_deadline is not None and self.steps > self.statement_deadline:
             raise StatementBudgetExceeded
+        if self.cancelled is not None and not self.steps % CANCEL_CHECK_STEPS and self.cancelled():
+            raise AnalysisCancelled
 
     # -------------------------------------------------------------- statements
     def exec_block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:

@@ -43,6 +43,17 @@ class StatementBudgetExceeded(BudgetExceeded):
     """One top-level statement (or uncalled function) ran out of steps; it is cut off."""
 
 
+class AnalysisCancelled(BaseException):
+    """Whoever asked for the analysis no longer wants it (an editor sent a newer text).
+
+    A BaseException, as KeyboardInterrupt is: no handler for failed inference may swallow it.
+    """
+
+
+# How many interpreter steps pass between two looks at whether the analysis was cancelled.
+CANCEL_CHECK_STEPS = 512
+
+
 class FunctionReturn(Exception):
     """``return``: carries the value out of the function body."""
 
