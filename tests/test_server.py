@@ -322,3 +322,25 @@ def test_an_analysis_whose_text_is_stale_is_cancelled(tmp_path: Path) -> None:
     assert len(asked) == 4, "asked every few hundred steps, and stopped at the first True"
     checked = server._check_text(BAD, str(tmp_path / "model.py"), default_settings(), None, lambda: False)
     assert [d.code for d in checked.findings] == ["SC102"]
+
+
+def test_a_settings_change_analyses_again_from_the_last_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shapecheck.checking.checker as checker
+    from shapecheck.app.server import ShapecheckServer
+    from shapecheck.checking.registry import all_rules
+
+    parsed: list[str] = []
+    parse = checker.parse_indexed
+    monkeypatch.setattr(checker, "parse_indexed", lambda source, freeze=False: parsed.append(source)
+                        or parse(source, freeze))
+    server = ShapecheckServer()
+    name = str(tmp_path / "model.py")
+    parses: checker.ParseCache = {}
+    narrow = checker.Settings(tuple(r for r in all_rules() if r.code != "SC102"))
+    first = server._check_text(BAD, name, narrow, None, None, parses)
+    assert first.findings == [] and parsed == [BAD] and list(parses) == [BAD]
+    wider = server._check_text(BAD, name, checker.default_settings(), first, None, parses)
+    assert [d.code for d in wider.findings] == ["SC102"] and not wider.reused
+    assert parsed == [BAD], "the same text with more rules: analysed again, not parsed again"
+    server._check_text(GOOD, name, checker.default_settings(), wider, None, parses)
+    assert parsed == [BAD, GOOD] and list(parses) == [GOOD], "a new text replaces the kept parse"

@@ -15,7 +15,8 @@ whose text is no longer current is cancelled (the interpreter looks every
 few hundred steps) or its result dropped (never published), and the newest
 text is checked.  The findings of the last check are kept with the
 rules that produced them, so a settings change that only narrows the rules
-or changes severities re-filters them without parsing or analysing again.
+or changes severities re-filters them without parsing or analysing again;
+any other settings change analyses the document again from its last parse.
 
 Hover, inlay hints and code actions live in :mod:`shapecheck.app.server_features`.
 """
@@ -37,7 +38,7 @@ from pygls.workspace import TextDocument
 from shapecheck import __version__
 from shapecheck.app.lsp_ranges import lsp_range
 from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
-from shapecheck.checking.checker import AnalysisCancelled, Settings, check_source
+from shapecheck.checking.checker import AnalysisCancelled, ParseCache, Settings, check_source
 from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 from shapecheck.report.urls import rule_href
 
@@ -76,6 +77,7 @@ class ShapecheckServer(LanguageServer):
             notebook_selector=[types.NotebookDocumentFilterWithCells(
                 cells=[types.NotebookCellLanguage(language="python")], notebook="*")]))
         self.checked: dict[str, Checked] = {}
+        self.parses: dict[str, ParseCache] = {}  # each document's last parse, reused while its text is unchanged
         self.published: dict[str, list[tuple[types.Diagnostic, Diagnostic]]] = {}
         self.generation: dict[str, int] = {}
         self.running: set[str] = set()
@@ -168,10 +170,11 @@ class ShapecheckServer(LanguageServer):
         name = str(path) if path is not None else uri
         generation = self.generation.get(uri)
         stale = lambda: self.generation.get(uri) != generation  # noqa: E731 - read from the worker thread
-        return lambda: self._check_text(source, name, build(name), self.checked.get(uri), stale)
+        parses = self.parses.setdefault(uri, {})
+        return lambda: self._check_text(source, name, build(name), self.checked.get(uri), stale, parses)
 
     def _check_text(self, source: str, name: str, settings: Settings, previous: Optional[Checked],
-                    cancelled: Optional[Callable[[], bool]] = None) -> Checked:
+                    cancelled: Optional[Callable[[], bool]] = None, parses: Optional[ParseCache] = None) -> Checked:
         rules = frozenset(rule.code for rule in settings.rules)
         configured = dict(settings.severities)
         if previous is not None and previous.source == source and not previous.cells and rules <= previous.rules \
@@ -181,7 +184,7 @@ class ShapecheckServer(LanguageServer):
                     if d.code in rules]
             return Checked(source, previous.rules, kept, analysed=previous.analysed,
                            configured=previous.configured, reused=True)
-        findings = check_source(source, name, settings, cancelled)
+        findings = check_source(source, name, settings, cancelled, parses)
         return Checked(source, rules, findings, analysed=findings, configured=frozenset(configured))
 
     def _check_notebook(self, uri: str, cells: Sequence[tuple[types.NotebookCell, str]],
@@ -252,6 +255,7 @@ class ShapecheckServer(LanguageServer):
         """Forget a closed document (or notebook) and clear its diagnostics."""
         self.generation[uri] = self.generation.get(uri, 0) + 1  # drop a check in flight
         self.checked.pop(uri, None)
+        self.parses.pop(uri, None)
         self.analyses.pop(uri, None)
         for target in [uri, *cell_uris]:
             self.published.pop(target, None)

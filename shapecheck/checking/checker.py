@@ -20,7 +20,7 @@ from shapecheck.report.diagnostics import Diagnostic, Location, Note, Severity
 from shapecheck.report.fixes import LineIndex, build_fix, quick_fix
 from shapecheck.engine.interpreter import Interpreter
 from shapecheck.engine.scope import AnalysisCancelled
-from shapecheck.engine.parsing import StatementRows, SyntaxProblem, Unparsable, parse_indexed
+from shapecheck.engine.parsing import ParseResult, StatementRows, SyntaxProblem, Unparsable, parse_indexed
 from shapecheck.report.positions import locate
 from shapecheck.checking.rule import Context, Finding, Rule
 from shapecheck.report.suppressions import BLANKET, FILE_KINDS, Suppressions
@@ -57,15 +57,23 @@ def mentions_keras(source: str) -> bool:
     return "keras" in source
 
 
+# The parse of one text, kept by a caller that checks the same text again (the language server,
+# when only the settings change): at most one entry, the last text parsed.
+ParseCache = dict[str, tuple[ParseResult, StatementRows]]
+
+
 def check_source(source: str, filename: str, settings: Optional[Settings] = None,
-                 cancelled: Optional[Callable[[], bool]] = None) -> list[Diagnostic]:
+                 cancelled: Optional[Callable[[], bool]] = None,
+                 parses: Optional[ParseCache] = None) -> list[Diagnostic]:
     """All findings in one file's source, sorted by position.
 
     ``cancelled`` is asked now and then during the analysis; once it says
     True, :class:`AnalysisCancelled` is raised (an editor sent newer text).
+    ``parses``: the parse of ``source`` is taken from it when there, and
+    left in it (in place of any other text's) when made.
     """
     with _few_collections():
-        return _check_source(source, filename, settings, cancelled)
+        return _check_source(source, filename, settings, cancelled, parses)
 
 
 # The analysis keeps nearly everything it allocates until the file is done, so the cyclic
@@ -98,7 +106,7 @@ def _few_collections() -> Iterator[None]:
 
 
 def _check_source(source: str, filename: str, settings: Optional[Settings],
-                  cancelled: Optional[Callable[[], bool]]) -> list[Diagnostic]:
+                  cancelled: Optional[Callable[[], bool]], parses: Optional[ParseCache]) -> list[Diagnostic]:
     settings = settings or default_settings()
     if "\x00" in source:
         line = source.count("\n", 0, source.index("\x00")) + 1
@@ -108,7 +116,13 @@ def _check_source(source: str, filename: str, settings: Optional[Settings],
     suppressions = Suppressions(source)
     if suppressions.ignores_file():
         return []
-    module, rows = parse_indexed(source, freeze=True)  # unfrozen when the last check running ends
+    parsed = parses.get(source) if parses is not None else None
+    if parsed is None:
+        parsed = parse_indexed(source, freeze=True)  # unfrozen when the last check running ends
+        if parses is not None:
+            parses.clear()
+            parses[source] = parsed
+    module, rows = parsed
     if isinstance(module, SyntaxProblem):
         return _syntax_error(module, filename, settings)
     if isinstance(module, Unparsable):
