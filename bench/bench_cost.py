@@ -14,9 +14,9 @@ Three sets of files, measured in one run and printed as one table:
   models, with a stacked-LSTM mistake on its last line (the row says
   whether shapecheck reported it: analysis must reach the end).
 
-For each tool and set: the time per file, median and p95 (each file alone:
-in process for shapecheck's static pass, flake8 and pylint, one process per
-file for ruff and the cached shapecheck command), the whole command over the
+For each tool and set: the time per file, median and p95 (each file alone,
+the best of three runs: in process for shapecheck's static pass, flake8 and
+pylint; one process per file, one run, for ruff), the whole command over the
 set (one process, start-up included) and its peak memory (max RSS), and the
 ratios to flake8.  A benchmark, not a test: it asserts nothing.  pylint,
 flake8 and ruff are dev dependencies; rows of a missing tool are skipped.
@@ -94,7 +94,8 @@ def shapecheck_results(files: list[Path], cache: Path) -> list[Result]:
     sources = _sources(files)
     settings = default_settings()
     check_source(sources[0][1], str(sources[0][0]), settings)
-    static = Result("shapecheck (in process)", per_file(sources, lambda p, s: check_source(s, str(p), settings)))
+    static = Result("shapecheck (in process)", per_file(sources, lambda p, s: check_source(s, str(p), settings),
+                                                        repeat=3))
     argv = [sys.executable, "-m", "shapecheck", "check", "--isolated", "--cache-dir", str(cache), "-j", "1",
             "--output-format", "json"]
     shutil.rmtree(cache, ignore_errors=True)

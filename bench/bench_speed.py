@@ -146,7 +146,7 @@ def shapecheck_rows(label: str, files: list[tuple[Path, str]]) -> list[Row]:
                 f"command: {command:.1f} ms/file" if command else "")]
 
 
-def flake8_rows(label: str, files: list[tuple[Path, str]]) -> list[Row]:
+def flake8_rows(label: str, files: list[tuple[Path, str]], repeat: int = 3) -> list[Row]:
     try:
         from flake8.api import legacy
     except ImportError:
@@ -158,12 +158,12 @@ def flake8_rows(label: str, files: list[tuple[Path, str]]) -> list[Row]:
             guide.check_files([str(path)])
 
     run(*files[0])
-    times = per_file(files, run)
+    times = per_file(files, run, repeat)  # the best of `repeat` runs, as for shapecheck
     command = whole_command([sys.executable, "-m", "flake8", "-j", "1"], [p for p, _ in files])
     return [Row(f"flake8 [{label}]", times, f"command: {command:.1f} ms/file" if command else "")]
 
 
-def pylint_rows(label: str, files: list[tuple[Path, str]]) -> list[Row]:
+def pylint_rows(label: str, files: list[tuple[Path, str]], repeat: int = 3) -> list[Row]:
     try:
         from pylint.lint import Run
         from pylint.reporters import CollectingReporter
@@ -177,7 +177,7 @@ def pylint_rows(label: str, files: list[tuple[Path, str]]) -> list[Row]:
         with contextlib.redirect_stdout(io.StringIO()):
             linter.check([str(path)])
 
-    times = per_file(files, run)
+    times = per_file(files, run, repeat)  # the best of `repeat` runs, as for shapecheck
     command = whole_command([sys.executable, "-m", "pylint", "-j", "1"], [p for p, _ in files])
     return [Row(f"pylint [{label}]", times, f"command: {command:.1f} ms/file" if command else "")]
 
