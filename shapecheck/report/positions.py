@@ -19,13 +19,14 @@ them are generated to count lines.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from typing import Iterable, Iterator, Optional, Sequence
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodeRange
 from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
+
+from shapecheck.engine.scope import child_nodes
 
 
 class _Done(Exception):
@@ -187,38 +188,19 @@ def _outwards(count: int, near: Iterable[int]) -> Iterator[int]:
             return
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
 def _ids_within(root: cst.CSTNode, wanted: set[int]) -> set[int]:
-    """Which of ``wanted`` (node ids) are ``root`` or inside it, by a walk over the nodes' fields."""
+    """Which of ``wanted`` (node ids) are ``root`` or inside it, by a walk over the nodes' fields.
+
+    Whitespace and punctuation are not walked: findings are never made on them.
+    """
     found: set[int] = set()
     stack: list[cst.CSTNode] = [root]
     while stack:
         node = stack.pop()
         if id(node) in wanted:
             found.add(id(node))
-        kind = type(node)
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
-        for name in names:
-            value = getattr(node, name)
-            if isinstance(value, (list, tuple)):
-                stack.extend(item for item in value if _is_node(type(item)))
-            elif _is_node(type(value)):
-                stack.append(value)
+        stack.extend(child_nodes(node))
     return found
-
-
-_NODE_KINDS: dict[type, bool] = {}  # ``isinstance`` against libcst's abstract classes is slow: remembered
-
-
-def _is_node(kind: type) -> bool:
-    known = _NODE_KINDS.get(kind)
-    if known is None:
-        known = _NODE_KINDS[kind] = issubclass(kind, cst.CSTNode)
-    return known
 
 
 def locate_whole(module: cst.Module, targets: set[int]) -> dict[int, CodeRange]:
