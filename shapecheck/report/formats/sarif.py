@@ -24,7 +24,8 @@ from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 from shapecheck.report.formats.common import Sources, relative_path
 from shapecheck.report.urls import information_url, rule_url
 from shapecheck.report.formats.notebook_cells import Notebooks, cell_place
-from shapecheck.checking.registry import all_rules
+from shapecheck.tables.rule_index import RULES, RuleEntry
+from shapecheck.tables.rule_texts import TEXTS
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -40,15 +41,17 @@ def _region(start: Location, end: Location) -> dict[str, int]:
     return {"startLine": start.row, "startColumn": start.column, "endLine": end.row, "endColumn": end.column}
 
 
-def _rule_entry(rule: Any) -> dict[str, Any]:
+def _rule_entry(rule: RuleEntry) -> dict[str, Any]:
+    """A rule's SARIF metadata, from the generated index (the rules themselves are not imported)."""
+    texts = TEXTS[rule.code]
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": " ".join(rule.what.split())},
-        "help": {"text": " ".join(rule.why.split()), "markdown": rule.documentation()},
+        "shortDescription": {"text": texts.summary},
+        "fullDescription": {"text": " ".join(texts.what.split())},
+        "help": {"text": " ".join(texts.why.split()), "markdown": texts.documentation},
         "helpUri": rule_url(rule.code),
-        "defaultConfiguration": {"level": "error" if rule.severity is Severity.ERROR else "warning",
+        "defaultConfiguration": {"level": "error" if rule.severity == Severity.ERROR.value else "warning",
                                  "enabled": not rule.opt_in},
         "properties": {"fixable": rule.fixable},
     }
@@ -107,7 +110,7 @@ def _result(d: Diagnostic, index: dict[str, int], notebooks: Notebooks) -> dict[
 def sarif_log(diagnostics: Sequence[Diagnostic], sources: Sources = None) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict (``sources``: the checked texts, else read from disk)."""
     notebooks = Notebooks(sources)
-    rules = all_rules()
+    rules = RULES
     index = {rule.code: i for i, rule in enumerate(rules)}
     return {
         "$schema": SCHEMA_URI,
