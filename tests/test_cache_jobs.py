@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent import futures
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from shapecheck.app import runner
 from shapecheck.app.cli import main
 
 from .test_cli import BAD, GOOD
@@ -36,7 +36,8 @@ def test_warm_run_skips_unchanged_files(tree: Path, monkeypatch: pytest.MonkeyPa
     cache = tree / ".shapecheck_cache"
     assert (cache / "CACHEDIR.TAG").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
     assert len(list(cache.rglob("*.json"))) == 2
-    monkeypatch.setattr(runner, "check_source", _explode)
+    # The runner imports the checker only when a file is not answered from the cache.
+    monkeypatch.setattr("shapecheck.checking.checker.check_source", _explode)
     warm = run("src")
     assert warm.output == cold.output and warm.exit_code == 1
     # Changed content, changed settings and --no-cache all check again.
@@ -76,13 +77,13 @@ def test_jobs_give_the_same_report(tree: Path, monkeypatch: pytest.MonkeyPatch) 
     for i in range(12):
         (tree / "src" / f"copy_{i:02}.py").write_text(BAD if i % 2 else GOOD)
     pools = []
-    real_pool = runner.ProcessPoolExecutor
+    real_pool = futures.ProcessPoolExecutor
 
     def recording_pool(*args, **kwargs):
         pools.append(kwargs.get("max_workers"))
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", recording_pool)
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", recording_pool)  # (the runner imports it when needed)
     serial = run("--no-cache", "--jobs", "1", "src")
     assert pools == []
     parallel = run("--no-cache", "--jobs", "2", "src")

@@ -4,20 +4,23 @@ An entry is keyed by the file's content, the settings (rules and severities)
 and shapecheck itself (its version and the size and time stamp of each of its
 modules, so an edited checkout never reads stale results).  An entry holds
 the findings without their file name, so a file that is renamed or copied
-hits the cache too.  A damaged entry is a miss, never an error.
+hits the cache too.  A damaged entry is a miss, never an error.  The key needs
+only the selected rules' codes (:mod:`shapecheck.app.selection`), so a run
+answered wholly from the cache imports neither the rules nor libcst.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 from shapecheck import __version__
+from shapecheck.app.selection import selected_codes
 from shapecheck.report.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Note, Severity
 
 CACHE_DIR_NAME = ".shapecheck_cache"
@@ -26,25 +29,42 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache dire
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """shapecheck's version and the size and time stamp of each of its source files."""
-    import shapecheck
-    import shapecheck.rules
+    """shapecheck's version and the size and time stamp of each of its source files (the
+    rules' too): one ``stat`` per file, ~0.6 ms for 170 files."""
+    return fingerprint(source_folders())
 
+
+def source_folders() -> list[str]:
+    """The folders of shapecheck's source: the package's and the rules' (found without importing them)."""
+    import shapecheck
+
+    rules = importlib.util.find_spec("shapecheck.rules")
+    return [*shapecheck.__path__, *((rules.submodule_search_locations or []) if rules is not None else [])]
+
+
+def fingerprint(folders: list[str]) -> str:
+    """The version and ``path:size:mtime`` of every ``.py`` file under ``folders``, hashed."""
     parts = [__version__]
-    for package in (shapecheck, shapecheck.rules):
-        for folder in getattr(package, "__path__", []):
-            for root, _, files in os.walk(folder):
-                for name in sorted(files):
-                    if name.endswith(".py"):
-                        stat = os.stat(os.path.join(root, name))
-                        parts.append(f"{os.path.relpath(os.path.join(root, name), folder)}:{stat.st_size}:"
-                                     f"{stat.st_mtime_ns}")
+    for folder in folders:
+        _stamp(folder, "", parts)
     return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
+def _stamp(folder: str, relative: str, parts: list[str]) -> None:
+    """Add ``path:size:mtime`` for each ``.py`` file under ``folder`` (symbolic links to folders
+    and ``__pycache__`` are not entered), paths relative to the top folder."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                stat = entry.stat()
+                parts.append(f"{relative}{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+            elif entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                _stamp(entry.path, f"{relative}{entry.name}/", parts)
+
+
 def settings_fingerprint(settings: Any) -> str:
-    """The rules and severities of ``settings`` as a short string."""
-    rules = ",".join(rule.code for rule in settings.rules)
+    """The rules and severities of ``settings`` (a selection or the checker's settings) as a short string."""
+    rules = ",".join(selected_codes(settings))
     levels = ",".join(f"{code}={severity.value}" for code, severity in settings.severities)
     return f"{rules}|{levels}"
 
@@ -112,6 +132,8 @@ class Cache:
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         """Store findings under ``key`` (quietly does nothing when the folder is not writable)."""
+        import tempfile  # (a run answered from the cache writes nothing)
+
         try:
             self._prepare()
             path = self._path(key)

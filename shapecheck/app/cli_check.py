@@ -7,7 +7,6 @@ usage errors, unreadable paths and internal errors.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -20,8 +19,8 @@ from shapecheck.app.cli_options import (
 )
 from shapecheck.app.files import PathError, SourceFile, discover, excluded, read_source, read_stdin, write_source
 from shapecheck.app.runner import FileResult, check_files, default_jobs
+from shapecheck.app.selection import AnySettings, io_error
 from shapecheck.app.terminal import color_wanted, colorize, show_progress
-from shapecheck.checking.checker import Settings, io_error
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.report.formats.common import DEFAULT_FIXES, FixView, plural
 from shapecheck.report.formats.registry import MACHINE_FORMATS, render, statistics
@@ -164,7 +163,7 @@ def _without_summary(report: str, diagnostics: Sequence[Diagnostic], files_check
     return "".join(line + "\n" for line in kept)
 
 
-def _run(sources: list[SourceFile], settings_for: Callable[[str], Settings], fmt: str, jobs: int,
+def _run(sources: list[SourceFile], settings_for: Callable[[str], AnySettings], fmt: str, jobs: int,
          cache: Optional[Cache], fix: bool, keep_events: bool = False, unsafe_fixes: bool = False) -> list[FileResult]:
     """Check the files (``keep_events``: keep the interpreter events on the findings,
     serially and without the cache, for whatever rebuilds them, like --confirm)."""
@@ -190,6 +189,8 @@ def _confirm(diagnostics: list[Diagnostic], results: Sequence[FileResult], devic
 
 def _show_diff(results: Sequence[FileResult]) -> int:
     """Print the fixes as a unified diff; EXIT_FINDINGS when there is something to fix."""
+    import difflib
+
     count = 0
     for result in results:
         if result.fixed_source is None or result.source is None:

@@ -12,10 +12,10 @@ from typing import Any, Callable, Optional, Sequence, TypeVar
 import click
 
 from shapecheck.app.cache import CACHE_DIR_NAME
-from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, settings_builder
-from shapecheck.checking.checker import Settings
-from shapecheck.checking.rule import TARGETS
+from shapecheck.app.config import ConfigError, FileConfig, find_config, load_config, selection_builder
+from shapecheck.app.selection import Selection
 from shapecheck.report.formats.registry import FORMATS
+from shapecheck.tables.rule_index import TARGETS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -158,7 +158,7 @@ class Resolved:
     """The options and the configuration file together: what a check run uses."""
 
     config: FileConfig
-    settings_for: Callable[[str], Settings]
+    settings_for: Callable[[str], Selection]  # the rules for a file, by code (the checker's settings on demand)
     fmt: str
     excludes: tuple[str, ...]
     force_exclude: bool
@@ -177,7 +177,7 @@ def resolve(options: CheckOptions) -> Resolved:
         start = options.stdin_filename if options.use_stdin and options.stdin_filename else \
             (options.paths[0] if options.paths else None)
         config = load_file_config(start, options.config_path, options.isolated)
-        settings_for = settings_builder(config, split(options.select_), split(options.ignore),
+        settings_for = selection_builder(config, split(options.select_), split(options.ignore),
                                         split(options.extend_select), options.target)
     except ConfigError as error:
         raise fail(str(error)) from None

@@ -31,7 +31,7 @@ def settings_text(options: CheckOptions, resolved: Resolved, files: Sequence[str
     config = resolved.config
     subject = files[0] if files else (options.stdin_filename or None)
     settings = resolved.settings_for(subject or "")
-    rules = [rule.code for rule in settings.rules]
+    rules = settings.codes
     severities = ", ".join(f"{code}={level.value}" for code, level in settings.severities) or "(defaults)"
     cache = "(off)" if options.no_cache else str(cache_folder(options.cache_dir, config))
     rows = [

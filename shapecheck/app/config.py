@@ -16,14 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from shapecheck.app.selection import Selection
 from shapecheck.report.diagnostics import Severity
-from shapecheck.checking.registry import all_rules, select
-from shapecheck.checking.rule import TARGETS, Rule
-
-try:
-    import tomllib  # type: ignore[import-not-found, unused-ignore]  # (mypy targets 3.10)
-except ImportError:  # Python 3.10: the same parser, as the `tomli` package
-    import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
+from shapecheck.checking.registry import rule_entries, rules_for, select_entries
+from shapecheck.tables.rule_index import TARGETS, RuleEntry
 
 if TYPE_CHECKING:
     from shapecheck.checking.checker import Settings
@@ -36,6 +32,15 @@ KNOWN_KEYS = frozenset({
 
 class ConfigError(Exception):
     """A configuration problem, with a message naming it."""
+
+
+def _toml() -> Any:
+    """The TOML parser, imported when a file is read (an ``--isolated`` run reads none)."""
+    try:
+        import tomllib  # type: ignore[import-not-found, unused-ignore]  # (mypy targets 3.10)
+    except ImportError:  # Python 3.10: the same parser, as the `tomli` package
+        import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
+    return tomllib
 
 
 @dataclass
@@ -72,6 +77,7 @@ def find_config(start: Path) -> Optional[Path]:
             return own
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
+            tomllib = _toml()
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except OSError:
@@ -102,6 +108,7 @@ def _bool(path: Path, key: str, value: Any) -> bool:
 
 def load_config(path: Path) -> FileConfig:
     """Read and validate a config file."""
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -167,35 +174,42 @@ def load_config(path: Path) -> FileConfig:
 
 def validate_selector(selector: str, where: str) -> None:
     """Raise ConfigError when ``selector`` names no rule."""
-    if not select(selector):
+    if not select_entries(selector):
         raise ConfigError(f"{where}: unknown rule selector `{selector}`")
 
 
-def _selected(selector: str) -> list[type[Rule]]:
+def _selected(selector: str) -> list[RuleEntry]:
     """The rules a selector turns on: opt-in rules only by their exact code or name."""
-    return [rule for rule in select(selector)
+    return [rule for rule in select_entries(selector)
             if not rule.opt_in or selector.upper() == rule.code or selector == rule.name]
 
 
-def resolve_rules(select_: Optional[list[str]], ignore: Sequence[str], extend_select: Sequence[str],
-                  target: str = "keras3") -> list[Any]:
-    """The rules left after select, extend-select and ignore (opt-in rules only when named),
-    less those not right for the ``target`` Keras."""
-    chosen = {r.code: r for r in all_rules() if not r.opt_in} if select_ is None else {}
+def resolve_codes(select_: Optional[list[str]], ignore: Sequence[str], extend_select: Sequence[str],
+                  target: str = "keras3") -> tuple[str, ...]:
+    """The codes of the rules left after select, extend-select and ignore (opt-in rules only
+    when named), less those not right for the ``target`` Keras; in code order, from the
+    rule index (the rules are not imported)."""
+    chosen = {r.code: r for r in rule_entries() if not r.opt_in} if select_ is None else {}
     for selector in (select_ or []) + list(extend_select):
         for rule in _selected(selector):
             chosen[rule.code] = rule
     for selector in ignore:
-        for rule in select(selector):
+        for rule in select_entries(selector):
             chosen.pop(rule.code, None)
-    return [chosen[code] for code in sorted(chosen) if target in chosen[code].targets]
+    return tuple(code for code in sorted(chosen) if target in chosen[code].targets)
+
+
+def resolve_rules(select_: Optional[list[str]], ignore: Sequence[str], extend_select: Sequence[str],
+                  target: str = "keras3") -> list[Any]:
+    """The rule classes :func:`resolve_codes` chooses (this imports the rules)."""
+    return list(rules_for(resolve_codes(select_, ignore, extend_select, target)))
 
 
 def severities(config: FileConfig) -> tuple[tuple[str, Severity], ...]:
     """Per-rule severity overrides as (code, severity) pairs."""
     pairs = []
     for selector, level in config.severity.items():
-        for rule in select(selector):
+        for rule in select_entries(selector):
             pairs.append((rule.code, Severity(level)))
     return tuple(pairs)
 
@@ -231,14 +245,12 @@ def per_file_ignores(config: FileConfig, path: str) -> list[str]:
     return ignored
 
 
-def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Sequence[str] = (),
-                     extend_select: Sequence[str] = (), target: Optional[str] = None) -> Callable[[str], "Settings"]:
-    """Per-file settings: the config's selection with the command line's on top, less
+def selection_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Sequence[str] = (),
+                      extend_select: Sequence[str] = (), target: Optional[str] = None) -> Callable[[str], Selection]:
+    """Per-file selections: the config's selection with the command line's on top, less
     what ``per-file-ignores`` turns off for each file, for the ``target`` Keras (the
-    command line's, else the config's, else keras3).  Raises ConfigError for an
-    unknown selector."""
-    from shapecheck.checking.checker import Settings
-
+    command line's, else the config's, else keras3); the rules are not imported.
+    Raises ConfigError for an unknown selector."""
     for selector in [*select_, *ignore, *extend_select]:
         validate_selector(selector, "command line")
     selected = list(select_) or config.select
@@ -246,14 +258,26 @@ def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Se
     extended = config.extend_select + list(extend_select)
     levels = severities(config)
     keras = target or config.target or "keras3"
-    by_ignores: dict[tuple[str, ...], Settings] = {
-        (): Settings(tuple(resolve_rules(selected, ignored, extended, keras)), levels, keras)}
+    by_ignores: dict[tuple[str, ...], Selection] = {
+        (): Selection(resolve_codes(selected, ignored, extended, keras), levels, keras)}
 
-    def settings_for(path: str) -> Settings:
+    def selection_for(path: str) -> Selection:
         extra = tuple(per_file_ignores(config, path)) if config.per_file_ignores else ()
         if extra not in by_ignores:
-            by_ignores[extra] = Settings(tuple(resolve_rules(selected, ignored + list(extra), extended, keras)),
-                                         levels, keras)
+            by_ignores[extra] = Selection(resolve_codes(selected, ignored + list(extra), extended, keras),
+                                          levels, keras)
         return by_ignores[extra]
+
+    return selection_for
+
+
+def settings_builder(config: FileConfig, select_: Sequence[str] = (), ignore: Sequence[str] = (),
+                     extend_select: Sequence[str] = (), target: Optional[str] = None) -> Callable[[str], "Settings"]:
+    """:func:`selection_builder` giving the checker's settings (with the rule classes).
+    Raises ConfigError for an unknown selector."""
+    selection_for = selection_builder(config, select_, ignore, extend_select, target)
+
+    def settings_for(path: str) -> Settings:
+        return selection_for(path).settings()
 
     return settings_for

@@ -14,10 +14,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 from shapecheck.app.config import matches_path
-from shapecheck.app.notebooks import NotebookError, NotebookScript, read_notebook
+
+if TYPE_CHECKING:
+    from shapecheck.app.notebooks import NotebookScript
 
 SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist",
                        "venv", "env", ".venv", ".shapecheck_cache"})
@@ -140,6 +142,8 @@ def decode(data: bytes, name: str) -> SourceFile:
     except UnicodeDecodeError as error:
         return SourceFile(name, None, f"not valid UTF-8 (byte {data[error.start]:#04x} at offset {error.start})")
     if name.endswith(".ipynb"):
+        from shapecheck.app.notebooks import NotebookError, read_notebook  # (only for notebooks)
+
         try:
             script = read_notebook(text)
             return SourceFile(name, script.script, notebook=True, cells=script)

@@ -8,19 +8,22 @@ processes when there are enough of them to be worth it.  One file's failure
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 from shapecheck.app.cache import Cache
-from shapecheck.checking.checker import Settings, check_source, io_error
+from shapecheck.app.selection import AnySettings, as_settings, io_error
 from shapecheck.report.diagnostics import Diagnostic, Location
-from shapecheck.app.notebooks import InvalidCell, NotebookScript
 from shapecheck.app.files import SourceFile
-from shapecheck.checking.autofix import fix_source
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+
+    from shapecheck.app.notebooks import InvalidCell, NotebookScript
+
+    from shapecheck.checking.checker import Settings
 
 MIN_FILES_PER_WORKER = 4
 
@@ -57,6 +60,10 @@ _Outcome = tuple[list[Diagnostic], Optional[str], tuple[str, ...], Optional[str]
 
 def _run(task: _Task) -> _Outcome:
     """Check (or fix) one file: findings, fixed text, the codes of the fixes applied, internal error."""
+    # Imported here: a run answered from the cache never needs the checker (nor libcst).
+    from shapecheck.checking.autofix import fix_source
+    from shapecheck.checking.checker import check_source
+
     try:
         if task.fix:
             result = fix_source(task.source, task.path, task.settings, task.unsafe_fixes)
@@ -108,13 +115,15 @@ def default_jobs() -> int:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def check_files(
     sources: Iterable[SourceFile],
-    settings_for: Callable[[str], Settings],
+    settings_for: Callable[[str], AnySettings],
     *,
     jobs: int = 1,
     cache: Optional[Cache] = None,
@@ -128,6 +137,8 @@ def check_files(
     ``fix`` applies the safe fixes (and the unsafe ones with ``unsafe_fixes``).
     ``keep_events`` keeps the interpreter events on the findings (for
     --confirm); it turns off the cache and the worker processes.
+    ``settings_for`` may give a :class:`~shapecheck.app.selection.Selection`:
+    the rules are imported only when a file is not answered from the cache.
     """
     results: list[FileResult] = []
     tasks: list[tuple[int, _Task, Optional[str]]] = []
@@ -151,14 +162,16 @@ def check_files(
                 _tick(progress)
                 continue
         invalid = source.cells.invalid if source.cells is not None else ()
-        tasks.append((len(results) - 1, _Task(source.name, source.text, settings, use_fix, keep_events, invalid,
-                                                    unsafe_fixes), key))
+        tasks.append((len(results) - 1, _Task(source.name, source.text, as_settings(settings), use_fix, keep_events,
+                                              invalid, unsafe_fixes), key))
     workers = min(jobs, len(tasks) // MIN_FILES_PER_WORKER) if not keep_events else 1
     if workers > 1:
         # The first file is checked here, so the workers fork with warm caches
         # (lazy imports and tables) instead of each warming up on its own.
         _collect(results, tasks[:1], [_run(tasks[0][1])], cache, progress)
         rest = tasks[1:]
+        from concurrent.futures import ProcessPoolExecutor  # (a run answered from the cache needs no pool)
+
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             outcomes = pool.map(_run, [task for _, task, _ in rest], chunksize=max(1, len(rest) // (workers * 8)))
             _collect(results, rest, outcomes, cache, progress)

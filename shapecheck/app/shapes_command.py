@@ -12,7 +12,6 @@ import json
 import click
 
 from shapecheck.app.files import PathError, discover, read_source
-from shapecheck.report.summary import analyse, summary_json, summary_text
 
 
 @click.command(name="shapes")
@@ -22,6 +21,9 @@ from shapecheck.report.summary import analyse, summary_json, summary_text
 def shapes(paths: tuple[str, ...], output_format: str) -> None:
     """Print each model a script builds: layer names, output shapes and parameter counts
     (`?` where unknown), without running the script."""
+    # Imported here: the group loads this module for every command, and the analysis pulls in the engine.
+    from shapecheck.report.summary import analyse, summary_json, summary_text
+
     failed = False
     reports = []
     try:

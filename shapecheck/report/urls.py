@@ -9,6 +9,7 @@ to make every link absolute.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -27,7 +28,13 @@ def docs_base_url() -> str:
 
 def rule_url(code: str) -> str:
     """The documentation page of a rule: ``docs/rules/SC102.md`` by default."""
-    return urljoin(docs_base_url(), f"{code}.md")
+    return _page(docs_base_url(), code)
+
+
+@lru_cache(maxsize=256)
+def _page(base: str, code: str) -> str:
+    """``urljoin`` once per base and rule (a report links every finding to its rule's page)."""
+    return urljoin(base, f"{code}.md")
 
 
 def information_url() -> str:

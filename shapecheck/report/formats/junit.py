@@ -5,7 +5,6 @@ file that holds the finding's cell line, and the failure text reads
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Sequence
 
@@ -18,6 +17,8 @@ def junit(diagnostics: Sequence[Diagnostic], files_checked: int, sources: Source
     """JUnit XML: one test suite per file with findings, one failed test case per finding.  In a notebook the test case's ``line`` is the line of the ``.ipynb``
 file that holds the finding's cell line, and the failure text reads
 ``nb.ipynb:cell 3:2:5: error: ...`` as the concise format does."""
+    import xml.etree.ElementTree as ET  # (imported by the run that asks for JUnit, not by every run)
+
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
         by_file[d.filename].append(d)

@@ -1,0 +1,69 @@
+"""The rules a run selected, by code: what the cache key needs, without the rule classes.
+
+A run whose files are all answered from the cache never imports the rules (they pull in
+libcst and the engine: most of the start-up).  So the configuration resolves to a
+:class:`Selection` (codes from :mod:`shapecheck.tables.rule_index`, severities, target),
+and only a file that must really be checked turns it into the checker's
+:class:`~shapecheck.checking.checker.Settings` (:func:`as_settings`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Union
+
+from shapecheck.checking.registry import entry_by_code
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+
+if TYPE_CHECKING:
+    from shapecheck.checking.checker import Settings
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run (their codes, in code order) and at which severity, for the ``target`` Keras."""
+
+    codes: tuple[str, ...]
+    severities: tuple[tuple[str, Severity], ...] = ()
+    target: str = "keras3"
+
+    def settings(self) -> Settings:
+        """The checker's settings: the same selection with the rule classes (this imports the rules)."""
+        return _settings(self)
+
+
+@lru_cache(maxsize=None)
+def _settings(selection: Selection) -> Settings:
+    from shapecheck.checking.checker import Settings
+    from shapecheck.checking.registry import rules_for
+
+    return Settings(rules_for(selection.codes), selection.severities, selection.target)
+
+
+AnySettings = Union[Selection, "Settings"]
+"""What a run's per-file settings may be: a selection, or the checker's settings themselves."""
+
+
+def as_settings(settings: AnySettings) -> Settings:
+    """The checker's settings for ``settings`` (a :class:`Selection` is turned into them)."""
+    return settings.settings() if isinstance(settings, Selection) else settings
+
+
+def selected_codes(settings: AnySettings) -> tuple[str, ...]:
+    """The codes of the rules ``settings`` runs, in its order (the rules are not imported)."""
+    if isinstance(settings, Selection):
+        return settings.codes
+    return tuple(rule.code for rule in settings.rules)
+
+
+def io_error(filename: str, reason: str) -> Diagnostic:
+    """The SC002 io-error finding for a file that could not be read (``reason``: why), at 1:1,
+    as :func:`shapecheck.checking.checker.io_error` makes it, from the rule index.
+
+    Reported whatever the selection: a file that was not checked must never look clean."""
+    entry = entry_by_code("SC002")
+    assert entry is not None
+    start = Location(1, 1)
+    return Diagnostic(filename, entry.code, entry.name, Severity(entry.severity), f"cannot read: {reason}",
+                      start, start)
