@@ -104,6 +104,7 @@ class Cache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / __version__
+        self._folder = str(self.folder)
         self.hits = 0
         self.misses = 0
         self._ready = False
@@ -122,7 +123,9 @@ class Cache:
     def get(self, key: str, filename: str) -> Optional[list[Diagnostic]]:
         """The cached findings for ``key`` (with ``filename`` as their file), or None."""
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            # Plain strings and bytes: on a warm run this is most of the work, once per file.
+            with open(os.path.join(self._folder, key[:2], f"{key}.json"), "rb") as handle:
+                data = json.loads(handle.read())
             found = [load(item, filename) for item in data]
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             self.misses += 1
