@@ -18,11 +18,10 @@ from shapecheck.app.selection import AnySettings, as_settings, io_error
 from shapecheck.report.diagnostics import Diagnostic, Location
 from shapecheck.app.files import SourceFile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (imported when used: a run answered from the cache needs none of them)
     import multiprocessing.context
 
     from shapecheck.app.notebooks import InvalidCell, NotebookScript
-
     from shapecheck.checking.checker import Settings
 
 MIN_FILES_PER_WORKER = 4
