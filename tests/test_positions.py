@@ -117,7 +117,7 @@ def test_positions_from_the_chunks_rows_equal_those_of_the_whole_parse(name: str
     for size in (1, 3, len(chunked_nodes)):
         picked = rng.sample(range(len(chunked_nodes)), min(size, len(chunked_nodes)))
         near = rng.sample(range(len(module.body)), min(2, len(module.body)))
-        found = locate(module, [chunked_nodes[i] for i in picked], rows, near)
+        found = locate(module, [chunked_nodes[i] for i in picked], rows, near, source)
         for i in picked:
             assert found[id(chunked_nodes[i])] == expected[id(whole_nodes[i])], (name, i)
 

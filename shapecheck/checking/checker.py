@@ -19,6 +19,7 @@ import libcst as cst
 from shapecheck.report.diagnostics import Diagnostic, Location, Note, Severity
 from shapecheck.report.fixes import LineIndex, build_fix, quick_fix
 from shapecheck.engine.interpreter import Interpreter
+from shapecheck.checking.registry import io_error
 from shapecheck.engine.scope import AnalysisCancelled
 from shapecheck.engine.parsing import ParseResult, StatementRows, SyntaxProblem, Unparsable, parse_indexed
 from shapecheck.report.positions import locate
@@ -178,7 +179,7 @@ def _place(module: cst.Module, rows: StatementRows, source: str, filename: str, 
         nodes.extend(finding.refs)
         if finding.fix is not None:
             nodes.extend(old for old, _ in finding.fix.replacements)
-    ranges = locate(module, nodes, rows, (f.statement for f in findings if f.statement is not None))
+    ranges = locate(module, nodes, rows, (f.statement for f in findings if f.statement is not None), source)
     lines = LineIndex(source) if any(f.fix is not None for f in findings) else None
     diagnostics = []
     for finding in findings:
@@ -207,18 +208,6 @@ def _place(module: cst.Module, rows: StatementRows, source: str, filename: str, 
                                       message, start, end, tuple(notes), event=finding.event, fix=fix))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
-
-
-def io_error(filename: str, reason: str) -> Diagnostic:
-    """The SC002 io-error finding for a file that could not be read (``reason``: why), at 1:1.
-
-    Reported whatever the selection: a file that was not checked must never look clean."""
-    from shapecheck.checking.registry import rule_by_code
-
-    rule = rule_by_code("SC002")
-    assert rule is not None
-    start = Location(1, 1)
-    return Diagnostic(filename, rule.code, rule.name, rule.severity, f"cannot read: {reason}", start, start)
 
 
 def _syntax_error(error: SyntaxProblem, filename: str, settings: Settings) -> list[Diagnostic]:

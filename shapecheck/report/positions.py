@@ -26,7 +26,7 @@ from libcst._nodes.internal import CodegenState
 from libcst._position import CodeRange
 from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
 
-from shapecheck.engine.scope import child_nodes
+from shapecheck.report.inner_statements import Placed, ids_within, innermost, source_lines
 
 
 class _Done(Exception):
@@ -66,18 +66,20 @@ class _Scanner(CodegenState):
 
 
 def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], rows: Sequence[tuple[int, int]] = (),
-           near: Iterable[int] = ()) -> dict[int, CodeRange]:
+           near: Iterable[int] = (), source: Optional[str] = None) -> dict[int, CodeRange]:
     """Map ``id(node)`` to its source range for each of ``nodes`` in ``module``.
 
     ``rows``: where chunks of top-level statements start, as the parser gave
     them (index in ``module.body``, 1-based row); ``near``: indexes of
-    top-level statements likely to hold the nodes (searched first).
+    top-level statements likely to hold the nodes (searched first);
+    ``source``: the module's text, to generate only the innermost statements
+    that hold the nodes (:mod:`shapecheck.report.inner_statements`).
     """
     targets = {id(n) for n in nodes}
     if not targets:
         return {}
     try:
-        found = _locate_indexed(module, targets, rows, near) if rows else _locate_by_statement(module, targets)
+        found = _locate_indexed(module, targets, rows, near, source) if rows else _locate_by_statement(module, targets)
     except Exception:  # noqa: BLE001 - the whole-module walk below is always right
         found = None
     if found is not None:
@@ -133,13 +135,13 @@ def _locate_by_statement(module: cst.Module, targets: set[int]) -> dict[int, Cod
 
 
 def _locate_indexed(module: cst.Module, targets: set[int], rows: Sequence[tuple[int, int]],
-                    near: Iterable[int]) -> Optional[dict[int, CodeRange]]:
+                    near: Iterable[int], source: Optional[str]) -> Optional[dict[int, CodeRange]]:
     """Positions found from the chunks' rows; None when a target is outside every statement."""
     body = module.body
     remaining = set(targets)
     holders: dict[int, set[int]] = {}
     for index in _outwards(len(body), near):
-        inside = _ids_within(body[index], remaining)
+        inside = ids_within(body[index], remaining)
         if inside:
             holders[index] = inside
             remaining -= inside
@@ -149,6 +151,7 @@ def _locate_indexed(module: cst.Module, targets: set[int], rows: Sequence[tuple[
         return None
     starts = [(0, 1 + len(module.header)), *rows]
     keys = [index for index, _ in starts]
+    lines = source_lines(source) if source is not None else None
     recorder = _Recorder()
     for index in sorted(holders):
         first, row = starts[bisect.bisect_right(keys, index) - 1]
@@ -156,18 +159,40 @@ def _locate_indexed(module: cst.Module, targets: set[int], rows: Sequence[tuple[
             scanner = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
             stmt._codegen(scanner)
             row += sum(len(NEWLINE_RE.split(token)) - 1 for token in scanner.tokens)
-        state = _TargetedState(default_indent=module.default_indent, default_newline=module.default_newline,
-                               provider=recorder)  # type: ignore[arg-type]
-        state.line, state.column = row, 0
-        state.remaining = set(holders[index])
-        try:
-            body[index]._codegen(state)
-        except RecursionError:
-            pass  # nested too deeply to generate: what has no range is not reported
-        except Exception:
-            if state.remaining:
-                raise
+        pieces = None
+        if lines is not None and not isinstance(body[index], cst.SimpleStatementLine) and first == index:
+            after = bisect.bisect_right(keys, index)
+            end = starts[after][1] if after < len(starts) and keys[after] == index + 1 else len(lines) + 1
+            pieces = innermost(body[index], row, lines, end, holders[index])
+        if pieces is None or not all(_generate(module, placed, ids, recorder) for placed, ids in pieces):
+            _generate(module, Placed(body[index], row, "", 0, 0), holders[index], recorder, check=False)
     return {id(n): r for n, r in recorder._computed.items() if id(n) in targets}
+
+
+def _generate(module: cst.Module, placed: Placed, ids: set[int], recorder: _Recorder, check: bool = True) -> bool:
+    """Generate one statement alone with positions; False when libcst's range of it is not where
+    CPython put it (then nothing it recorded is kept)."""
+    local = _Recorder()
+    state = _TargetedState(default_indent=module.default_indent, default_newline=module.default_newline,
+                           provider=local)  # type: ignore[arg-type]
+    state.line, state.column = placed.row, 0
+    if placed.indent:
+        state.indent_tokens = [placed.indent]
+    state.remaining = set(ids) | ({id(placed.statement)} if check else set())
+    try:
+        placed.statement._codegen(state)
+    except RecursionError:
+        pass  # nested too deeply to generate: what has no range is not reported
+    except Exception:
+        if state.remaining:
+            raise
+    computed = local._computed
+    if check:
+        where = computed.get(placed.statement)
+        if where is None or (where.start.line, where.start.column) != (placed.code_row, placed.code_column):
+            return False
+    recorder._computed.update(computed)
+    return True
 
 
 def _outwards(count: int, near: Iterable[int]) -> Iterator[int]:
@@ -186,21 +211,6 @@ def _outwards(count: int, near: Iterable[int]) -> Iterator[int]:
                     yield index
         if len(seen) == count:
             return
-
-
-def _ids_within(root: cst.CSTNode, wanted: set[int]) -> set[int]:
-    """Which of ``wanted`` (node ids) are ``root`` or inside it, by a walk over the nodes' fields.
-
-    Whitespace and punctuation are not walked: findings are never made on them.
-    """
-    found: set[int] = set()
-    stack: list[cst.CSTNode] = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in wanted:
-            found.add(id(node))
-        stack.extend(child_nodes(node))
-    return found
 
 
 def locate_whole(module: cst.Module, targets: set[int]) -> dict[int, CodeRange]:
