@@ -24,7 +24,7 @@ def _texts() -> dict[str, str]:
 def test_the_distribution_name() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == "keras-shapecheck"
-    assert project["scripts"] == {"shapecheck": "shapecheck.app.cli:main"}
+    assert project["scripts"] == {"shapecheck": "shapecheck.app.entry:run"}  # the command line, then a quick exit
 
 
 def test_no_text_names_the_other_project() -> None:

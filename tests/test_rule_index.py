@@ -13,11 +13,11 @@ import pytest
 
 from shapecheck.app.config import FileConfig, resolve_codes, resolve_rules, selection_builder, settings_builder
 from shapecheck.checking import registry
-from shapecheck.checking.checker import Settings, io_error
+from shapecheck.checking.checker import Settings
+from shapecheck.checking.registry import io_error, rule_by_code
 from shapecheck.checking.rule import TARGETS
 from shapecheck.app.selection import as_settings
-from shapecheck.app import selection
-from shapecheck.report.diagnostics import Severity
+from shapecheck.report.diagnostics import Location, Severity
 from shapecheck.report.formats.sarif import sarif_log
 from shapecheck.report.urls import rule_url
 from shapecheck.tables import rule_index, rule_texts
@@ -100,8 +100,12 @@ def test_a_selection_becomes_the_same_settings() -> None:
     assert "SC900" in selections("model.py").codes and ("SC101", Severity.WARNING) in selections("x.py").severities
 
 
-def test_io_error_from_the_index_is_the_checkers() -> None:
-    assert selection.io_error("a.py", "permission denied") == io_error("a.py", "permission denied")
+def test_io_error_from_the_index_is_the_rules() -> None:
+    finding = io_error("a.py", "permission denied")
+    rule = rule_by_code("SC002")
+    assert rule is not None
+    assert (finding.code, finding.name, finding.severity) == (rule.code, rule.name, rule.severity)
+    assert finding.message == "cannot read: permission denied" and finding.location == Location(1, 1)
 
 
 def test_sarif_describes_the_rules_as_their_classes_do() -> None:

@@ -19,7 +19,8 @@ from shapecheck.app.cli_options import (
 )
 from shapecheck.app.files import PathError, SourceFile, discover, excluded, read_source, read_stdin, write_source
 from shapecheck.app.runner import FileResult, check_files, default_jobs
-from shapecheck.app.selection import AnySettings, io_error
+from shapecheck.app.selection import AnySettings
+from shapecheck.checking.registry import io_error
 from shapecheck.app.terminal import color_wanted, colorize, show_progress
 from shapecheck.report.diagnostics import Diagnostic
 from shapecheck.report.formats.common import DEFAULT_FIXES, FixView, plural

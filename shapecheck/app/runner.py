@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 from shapecheck.app.cache import Cache
-from shapecheck.app.selection import AnySettings, as_settings, io_error
+from shapecheck.app.selection import AnySettings, as_settings
+from shapecheck.checking.registry import io_error
 from shapecheck.report.diagnostics import Diagnostic, Location
 from shapecheck.app.files import SourceFile
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Union
 
-from shapecheck.checking.registry import entry_by_code
-from shapecheck.report.diagnostics import Diagnostic, Location, Severity
+from shapecheck.report.diagnostics import Severity
 
 if TYPE_CHECKING:
     from shapecheck.checking.checker import Settings
@@ -57,13 +56,3 @@ def selected_codes(settings: AnySettings) -> tuple[str, ...]:
     return tuple(rule.code for rule in settings.rules)
 
 
-def io_error(filename: str, reason: str) -> Diagnostic:
-    """The SC002 io-error finding for a file that could not be read (``reason``: why), at 1:1,
-    as :func:`shapecheck.checking.checker.io_error` makes it, from the rule index.
-
-    Reported whatever the selection: a file that was not checked must never look clean."""
-    entry = entry_by_code("SC002")
-    assert entry is not None
-    start = Location(1, 1)
-    return Diagnostic(filename, entry.code, entry.name, Severity(entry.severity), f"cannot read: {reason}",
-                      start, start)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
+from shapecheck.report.diagnostics import Diagnostic, Location, Severity
 from shapecheck.tables.rule_index import RULES, RuleEntry
 
 if TYPE_CHECKING:
@@ -64,3 +65,15 @@ def _matching(selector: str, rules: list[Any]) -> list[Any]:
     if by_name:
         return by_name
     return [r for r in rules if r.code.startswith(selector.upper())]
+
+
+def io_error(filename: str, reason: str) -> Diagnostic:
+    """The SC002 io-error finding for a file that could not be read (``reason``: why), at 1:1,
+    from the rule index (a warm run that meets an unreadable file imports no rule).
+
+    Reported whatever the selection: a file that was not checked must never look clean."""
+    entry = entry_by_code("SC002")
+    assert entry is not None
+    start = Location(1, 1)
+    return Diagnostic(filename, entry.code, entry.name, Severity(entry.severity), f"cannot read: {reason}",
+                      start, start)
