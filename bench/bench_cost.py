@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/bench_cost.py [--real FOLDER] [--sample 100] [--lines 20000] [--no-pylint]
+    python bench/bench_cost.py [--real FOLDER] [--sample 100] [--lines 20000] [--no-pylint] [--sets abc]
 
 Three sets of files, measured in one run and printed as one table:
 
@@ -128,7 +128,8 @@ def other_results(files: list[Path], pylint: bool) -> list[Result]:
     rows: list[tuple[str, list[Row], list[str]]] = [
         ("flake8", flake8_rows("x", sources), [sys.executable, "-m", "flake8", "-j", "1"])]
     if pylint:
-        rows.append(("pylint -E", pylint_rows("x", sources), [sys.executable, "-m", "pylint", "-E", "-j", "1"]))
+        rows.append(("pylint -E", pylint_rows("x", sources, errors_only=True),
+                     [sys.executable, "-m", "pylint", "-E", "-j", "1"]))
     for name, made, argv in rows:
         if not made:
             continue
@@ -179,18 +180,23 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--no-pylint", action="store_true")
+    parser.add_argument("--sets", default="abc", help="which sets to measure (default: abc)")
     args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="shapecheck-cost-"))
     compile_once(scratch / "pycache", ROOT / "fixtures" / "tutorial" / "conv1d.py")
     sets: list[tuple[str, list[Path]]] = []
-    if args.real.is_dir():
+    if "a" not in args.sets:
+        pass
+    elif args.real.is_dir():
         sets.append((f"(a) {args.sample} real example files from {args.real}", real_sample(args.real, args.sample)))
     else:
         print(f"(a) skipped: {args.real} does not exist (export it with bench/wild_corpus.py)")
     fixtures = sorted(p for d in ("tutorial", "realworld", "corpus") for p in (ROOT / "fixtures" / d).glob("*.py"))
-    sets.append((f"(b) the fixtures ({len(fixtures)} files)", fixtures))
+    if "b" in args.sets:
+        sets.append((f"(b) the fixtures ({len(fixtures)} files)", fixtures))
     big = generated(args.lines, scratch)
-    sets.append((f"(c) one generated {args.lines}-line script", [big]))
+    if "c" in args.sets:
+        sets.append((f"(c) one generated {args.lines}-line script", [big]))
     for label, files in sets:
         results = shapecheck_results(files, scratch / "cache")
         results += other_results(files, pylint=not args.no_pylint)

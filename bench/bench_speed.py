@@ -163,14 +163,15 @@ def flake8_rows(label: str, files: list[tuple[Path, str]], repeat: int = 3) -> l
     return [Row(f"flake8 [{label}]", times, f"command: {command:.1f} ms/file" if command else "")]
 
 
-def pylint_rows(label: str, files: list[tuple[Path, str]], repeat: int = 3) -> list[Row]:
+def pylint_rows(label: str, files: list[tuple[Path, str]], repeat: int = 3, errors_only: bool = False) -> list[Row]:
     try:
         from pylint.lint import Run
         from pylint.reporters import CollectingReporter
     except ImportError:
         return []
     with contextlib.redirect_stdout(io.StringIO()):
-        linter = Run([str(files[0][0])], reporter=CollectingReporter(), exit=False).linter  # warm-up file
+        linter = Run([*(["-E"] if errors_only else []), str(files[0][0])], reporter=CollectingReporter(),
+                     exit=False).linter  # warm-up file
 
     def run(path: Path, _: str) -> None:
         linter.reporter = CollectingReporter()
@@ -178,7 +179,8 @@ def pylint_rows(label: str, files: list[tuple[Path, str]], repeat: int = 3) -> l
             linter.check([str(path)])
 
     times = per_file(files, run, repeat)  # the best of `repeat` runs, as for shapecheck
-    command = whole_command([sys.executable, "-m", "pylint", "-j", "1"], [p for p, _ in files])
+    command = whole_command([sys.executable, "-m", "pylint", *(["-E"] if errors_only else []), "-j", "1"],
+                            [p for p, _ in files])
     return [Row(f"pylint [{label}]", times, f"command: {command:.1f} ms/file" if command else "")]
 
 
