@@ -26,6 +26,9 @@ from shapecheck.report.positions import locate
 from shapecheck.checking.rule import Context, Finding, Rule
 from shapecheck.report.suppressions import BLANKET, FILE_KINDS, Suppressions
 
+# AnalysisCancelled and io_error are re-exported: callers of check_source meet them here.
+__all__ = ["AnalysisCancelled", "Settings", "check_source", "default_settings", "io_error", "mentions_keras"]
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -48,9 +51,6 @@ def default_settings() -> Settings:
     from shapecheck.checking.registry import all_rules
 
     return Settings(tuple(rule for rule in all_rules() if not rule.opt_in))
-
-
-__all__ = ["AnalysisCancelled", "Settings", "check_source", "default_settings", "io_error", "mentions_keras"]
 
 
 def mentions_keras(source: str) -> bool:

@@ -86,7 +86,7 @@ def parse(source: str) -> ParseResult:
 
 
 def parse_indexed(source: str, freeze: bool = False) -> tuple[ParseResult, StatementRows]:
-    """``parse``, and the rows some top-level statements start on (none when parsed whole).
+    """``parse``, and the row each top-level statement starts on (none when CPython refuses the file).
 
     ``freeze``: the tree will live until the caller is done, and the caller
     calls ``gc.unfreeze()`` then: it is moved out of the cyclic collector's
@@ -94,16 +94,11 @@ def parse_indexed(source: str, freeze: bool = False) -> tuple[ParseResult, State
     walks it again and again.  libcst trees hold no reference cycles, so
     they are still freed as soon as nothing refers to them.
     """
-    result = _parse_indexed(source, freeze)
-    return result if isinstance(result, tuple) else (result, ())
-
-
-def _parse_indexed(source: str, freeze: bool) -> Union[ParseResult, tuple[cst.Module, StatementRows]]:
     cuts: list[int] = []
     lines: list[int] = []
     refusal = _cpython_refusal(source, cuts, lines)
     if refusal is not None and (_final(refusal) or not _safe_for_libcst(source)):
-        return refusal
+        return refusal, ()
     try:
         module = _parse_chunks(source, cuts, freeze) if refusal is None and len(cuts) > 1 else None
         if module is None:
@@ -111,12 +106,12 @@ def _parse_indexed(source: str, freeze: bool) -> Union[ParseResult, tuple[cst.Mo
         return module, _statement_rows(module, lines) if refusal is None else ()
     except cst.ParserSyntaxError as error:
         if refusal is None:
-            return Unparsable(f"libcst cannot parse it: {error.message}")
-        return refusal  # CPython's message and position are the ones Python users know
+            return Unparsable(f"libcst cannot parse it: {error.message}"), ()
+        return refusal, ()  # CPython's message and position are the ones Python users know
     except (RecursionError, MemoryError, ValueError) as error:
         if refusal is not None:
-            return refusal
-        return Unparsable(f"libcst cannot parse it: {type(error).__name__}")
+            return refusal, ()
+        return Unparsable(f"libcst cannot parse it: {type(error).__name__}"), ()
 
 
 def _cpython_refusal(source: str, cuts: list[int], lines: list[int]) -> Optional[SyntaxProblem]:

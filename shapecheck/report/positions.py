@@ -9,16 +9,16 @@ four times plain generation, so top-level statements are generated plainly
 (counting their lines) and only those that hold a requested node are
 generated again with positions, starting at the line they start on.
 
-A module parsed in chunks comes with the rows its chunks start on; then
-the statements that hold the nodes are found by walking the tree's fields
-(no code generation), starting at the statements the findings were made
-in and moving outwards, and only the statements of the same chunk before
-them are generated to count lines.
+When the parser gives the row each top-level statement starts on (from
+CPython's line numbers), nothing is generated to count lines: the
+statements that hold the nodes are found by walking the tree's fields,
+starting at the statements the findings were made in and moving outwards,
+and only the innermost statements that hold them are generated with
+positions (:mod:`shapecheck.report.inner_statements`).
 """
 
 from __future__ import annotations
 
-import bisect
 from typing import Iterable, Iterator, Optional, Sequence
 
 import libcst as cst
@@ -69,7 +69,7 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], rows: Sequence[tupl
            near: Iterable[int] = (), source: Optional[str] = None) -> dict[int, CodeRange]:
     """Map ``id(node)`` to its source range for each of ``nodes`` in ``module``.
 
-    ``rows``: where chunks of top-level statements start, as the parser gave
+    ``rows``: the row each top-level statement starts on, as the parser gave
     them (index in ``module.body``, 1-based row); ``near``: indexes of
     top-level statements likely to hold the nodes (searched first);
     ``source``: the module's text, to generate only the innermost statements
@@ -136,7 +136,8 @@ def _locate_by_statement(module: cst.Module, targets: set[int]) -> dict[int, Cod
 
 def _locate_indexed(module: cst.Module, targets: set[int], rows: Sequence[tuple[int, int]],
                     near: Iterable[int], source: Optional[str]) -> Optional[dict[int, CodeRange]]:
-    """Positions found from the chunks' rows; None when a target is outside every statement."""
+    """Positions found from the statements' rows; None when a target is outside every statement
+    (or in one without a row)."""
     body = module.body
     remaining = set(targets)
     holders: dict[int, set[int]] = {}
@@ -147,23 +148,16 @@ def _locate_indexed(module: cst.Module, targets: set[int], rows: Sequence[tuple[
             remaining -= inside
             if not remaining:
                 break
-    if remaining:
+    row_of = dict(rows)
+    if remaining or not all(index in row_of for index in holders):
         return None
-    starts = [(0, 1 + len(module.header)), *rows]
-    keys = [index for index, _ in starts]
     lines = source_lines(source) if source is not None else None
     recorder = _Recorder()
     for index in sorted(holders):
-        first, row = starts[bisect.bisect_right(keys, index) - 1]
-        for stmt in body[first:index]:
-            scanner = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
-            stmt._codegen(scanner)
-            row += sum(len(NEWLINE_RE.split(token)) - 1 for token in scanner.tokens)
+        row = row_of[index]
         pieces = None
-        if lines is not None and not isinstance(body[index], cst.SimpleStatementLine) and first == index:
-            after = bisect.bisect_right(keys, index)
-            end = starts[after][1] if after < len(starts) and keys[after] == index + 1 else len(lines) + 1
-            pieces = innermost(body[index], row, lines, end, holders[index])
+        if lines is not None and not isinstance(body[index], cst.SimpleStatementLine):
+            pieces = innermost(body[index], row, lines, row_of.get(index + 1, len(lines) + 1), holders[index])
         if pieces is None or not all(_generate(module, placed, ids, recorder) for placed, ids in pieces):
             _generate(module, Placed(body[index], row, "", 0, 0), holders[index], recorder, check=False)
     return {id(n): r for n, r in recorder._computed.items() if id(n) in targets}
